@@ -1,0 +1,1 @@
+"""Lecture retrieval: sources -> Lecture -> Index -> Answer. Knows nothing about Discord."""

@@ -1,0 +1,126 @@
+"""The plain data shapes every other part shares: catalog, chapters, segments, the lecture."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from retrieval import timecode
+
+Lang = Literal["en", "ko"]
+LANGS: tuple[Lang, ...] = ("en", "ko")
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One chapter of the catalog; `end` is the next chapter's start (or the video's end)."""
+
+    number: int
+    title: str
+    title_ko: str
+    start: int
+    end: int
+    summary_en: str
+    summary_ko: str
+    key_points_en: tuple[str, ...]
+    key_points_ko: tuple[str, ...]
+
+    @property
+    def duration(self) -> int:
+        return self.end - self.start
+
+    def display_title(self, lang: Lang = "en") -> str:
+        return self.title_ko if lang == "ko" else self.title
+
+    def summary(self, lang: Lang = "en") -> str:
+        return self.summary_ko if lang == "ko" else self.summary_en
+
+    def key_points(self, lang: Lang = "en") -> tuple[str, ...]:
+        return self.key_points_ko if lang == "ko" else self.key_points_en
+
+
+@dataclass(frozen=True, slots=True)
+class SynonymGroup:
+    """Words that mean the same thing to a student: an acronym and its expansion, a Korean term
+    and its English one, or a name and the ways the auto-captions misspell it."""
+
+    kind: Literal["acronym", "korean", "caption"]
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """The lecture's facts and our own summaries, loaded from `chapters/<lecture>.yaml`."""
+
+    lecture_id: str
+    video_id: str
+    title: str
+    title_ko: str
+    author: str
+    duration: int
+    chapters: tuple[Chapter, ...]
+    glossary: tuple[SynonymGroup, ...] = ()
+
+    def chapter(self, number: int) -> Chapter:
+        """The chapter with that number; KeyError when there is none."""
+        if 1 <= number <= len(self.chapters):
+            return self.chapters[number - 1]
+        raise KeyError(number)
+
+    def chapter_at(self, seconds: float) -> Chapter:
+        """The chapter playing at `seconds`, decided by the catalog's start times alone."""
+        starts = [chapter.start for chapter in self.chapters]
+        position = bisect.bisect_right(starts, seconds) - 1
+        return self.chapters[max(0, position)]
+
+    def url(self, seconds: float) -> str:
+        return timecode.deep_link(self.video_id, seconds)
+
+    @property
+    def video_url(self) -> str:
+        return f"https://www.youtube.com/watch?v={self.video_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of the transcript with its time: a 30-second paragraph of the seed files."""
+
+    start: int
+    end: int
+    chapter: int
+    text: str
+    text_ko: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A caption cue: words spoken from `start` to `end` (seconds, sub-second precision)."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lecture:
+    """A catalog plus the timed transcript it describes."""
+
+    catalog: Catalog
+    segments: tuple[Segment, ...]
+    source: Path | None = None
+    cues: tuple[Cue, ...] = field(default=())
+
+    def segment_at(self, seconds: float) -> Segment | None:
+        """The segment being spoken at `seconds`, or None past the transcript's end."""
+        starts = [segment.start for segment in self.segments]
+        position = bisect.bisect_right(starts, seconds) - 1
+        if position < 0:
+            return None
+        segment = self.segments[position]
+        return segment if seconds < segment.end else None
+
+    @property
+    def has_korean(self) -> bool:
+        return any(segment.text_ko for segment in self.segments)
