@@ -1,0 +1,150 @@
+"""Load and validate the lecture catalog (`chapters/<lecture>.yaml`).
+
+Every schema error names the file and the key (`chapters[3].summary.ko`), so a typo in the
+catalog is a one-line fix rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from retrieval.errors import LectureDataError
+from retrieval.lecture import Catalog, Chapter, SynonymGroup
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LECTURE = "deep-dive-llms"
+GLOSSARY_KINDS = ("acronyms", "korean", "captions")
+_KIND_NAMES = {"acronyms": "acronym", "korean": "korean", "captions": "caption"}
+
+
+CATALOG_ENV = "LECTURE_CATALOG"
+
+
+def default_catalog_path(lecture: str = DEFAULT_LECTURE) -> Path:
+    """`$LECTURE_CATALOG` when set, else the repository's `chapters/<lecture>.yaml`."""
+    if env_path := os.environ.get(CATALOG_ENV, "").strip():
+        return Path(env_path).expanduser()
+    return REPO_ROOT / "chapters" / f"{lecture}.yaml"
+
+
+def load_catalog(path: Path | str | None = None) -> Catalog:
+    """Read and validate a catalog file (default: `default_catalog_path()`)."""
+    path = Path(path) if path is not None else default_catalog_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LectureDataError("catalog file not found", path) from None
+    except UnicodeDecodeError:
+        raise LectureDataError("catalog is not UTF-8 text", path) from None
+    except yaml.YAMLError as error:
+        line = error.problem_mark.line + 1 if getattr(error, "problem_mark", None) else None
+        raise LectureDataError(f"catalog is not valid YAML ({error})", path, line) from None
+    return _CatalogReader(path).catalog(raw)
+
+
+class _CatalogReader:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> LectureDataError:
+        return LectureDataError(f"catalog key '{key}': {problem}", self.path)
+
+    def mapping(self, value: Any, key: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a mapping")
+        return value
+
+    def field(self, mapping: dict[str, Any], name: str, kind: type, key: str) -> Any:
+        full_key = f"{key}.{name}" if key else name
+        if name not in mapping:
+            raise self.fail(full_key, "is missing")
+        value = mapping[name]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.fail(full_key, f"must be a whole number, not {value!r}")
+        if kind is str and (not isinstance(value, str) or not value.strip()):
+            raise self.fail(full_key, "must be non-empty text")
+        if kind is list and not isinstance(value, list):
+            raise self.fail(full_key, "must be a list")
+        return value.strip() if isinstance(value, str) else value
+
+    def text_list(self, mapping: dict[str, Any], name: str, key: str) -> tuple[str, ...]:
+        items = self.field(mapping, name, list, key)
+        for position, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{key}.{name}[{position}]", "must be non-empty text")
+        return tuple(item.strip() for item in items)
+
+    def catalog(self, raw: Any) -> Catalog:
+        top = self.mapping(raw, "(top level)")
+        duration = self.field(top, "duration", int, "")
+        raw_chapters = self.field(top, "chapters", list, "")
+        if not raw_chapters:
+            raise self.fail("chapters", "must list at least one chapter")
+        chapters = self.chapters(raw_chapters, duration)
+        return Catalog(
+            lecture_id=self.field(top, "lecture", str, ""),
+            video_id=self.field(top, "video_id", str, ""),
+            title=self.field(top, "title", str, ""),
+            title_ko=self.field(top, "title_ko", str, ""),
+            author=self.field(top, "author", str, ""),
+            duration=duration,
+            chapters=chapters,
+            glossary=self.glossary(top.get("glossary", {})),
+        )
+
+    def chapters(self, raw_chapters: list[Any], duration: int) -> tuple[Chapter, ...]:
+        starts: list[int] = []
+        for position, raw in enumerate(raw_chapters):
+            key = f"chapters[{position}]"
+            entry = self.mapping(raw, key)
+            number = self.field(entry, "number", int, key)
+            if number != position + 1:
+                raise self.fail(f"{key}.number", f"expected {position + 1}, found {number}")
+            start = self.field(entry, "start", int, key)
+            if not 0 <= start < duration or (starts and start <= starts[-1]):
+                raise self.fail(f"{key}.start", "starts must increase and lie within the video")
+            starts.append(start)
+        ends = [*starts[1:], duration]
+        return tuple(
+            self.chapter(self.mapping(raw, f"chapters[{i}]"), f"chapters[{i}]", starts[i], ends[i])
+            for i, raw in enumerate(raw_chapters)
+        )
+
+    def chapter(self, entry: dict[str, Any], key: str, start: int, end: int) -> Chapter:
+        summary = self.mapping(self.field(entry, "summary", dict, key), f"{key}.summary")
+        points = self.mapping(self.field(entry, "key_points", dict, key), f"{key}.key_points")
+        return Chapter(
+            number=entry["number"],
+            title=self.field(entry, "title", str, key),
+            title_ko=self.field(entry, "title_ko", str, key),
+            start=start,
+            end=end,
+            summary_en=self.field(summary, "en", str, f"{key}.summary"),
+            summary_ko=self.field(summary, "ko", str, f"{key}.summary"),
+            key_points_en=self.text_list(points, "en", f"{key}.key_points"),
+            key_points_ko=self.text_list(points, "ko", f"{key}.key_points"),
+        )
+
+    def glossary(self, raw: Any) -> tuple[SynonymGroup, ...]:
+        section = self.mapping(raw, "glossary")
+        groups: list[SynonymGroup] = []
+        for name, entries in section.items():
+            if name not in GLOSSARY_KINDS:
+                raise self.fail(f"glossary.{name}", f"unknown section; use {GLOSSARY_KINDS}")
+            if not isinstance(entries, list):
+                raise self.fail(f"glossary.{name}", "must be a list")
+            for position, entry in enumerate(entries):
+                key = f"glossary.{name}[{position}]"
+                if (
+                    not isinstance(entry, list)
+                    or len(entry) < 2
+                    or not all(isinstance(term, str) and term.strip() for term in entry)
+                ):
+                    raise self.fail(key, "must be a list of two or more non-empty terms")
+                terms = tuple(str(term).strip() for term in entry)
+                groups.append(SynonymGroup(kind=_KIND_NAMES[name], terms=terms))
+        return tuple(groups)
