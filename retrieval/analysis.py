@@ -1,0 +1,117 @@
+"""One text analyzer for passages and questions alike.
+
+English: Unicode NFKC, case folding, invisible characters dropped, numbers and version strings
+kept whole ("9.11", "3.1", "gpt-4o" — plus the parts of a hyphenated word), stopwords removed,
+Snowball stemming (PyStemmer). Korean: overlapping Hangul character bigrams, which need no
+dictionary, no model load and measure better than morphemes here (docs/retrieval.md).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from retrieval.stopwords import ENGLISH_STOPWORDS
+
+_TOKEN = re.compile(
+    r"(?P<number>\d+(?:[.,]\d+)+)"  # 9.11, 3.1, 1,000
+    r"|(?P<hangul>[\uac00-\ud7a3]+)"
+    r"|(?P<word>[^\W_]+(?:[-'’][^\W_]+)*)"
+)
+_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs", "Co", "Cn"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """An index term and the character span of the text it came from."""
+
+    term: str
+    start: int
+    end: int
+
+
+def normalize(text: str) -> str:
+    """NFKC, case-folded, with format/control characters (zero-width, bidi marks) removed."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(
+        " " if unicodedata.category(char) in _INVISIBLE_CATEGORIES and char not in " " else char
+        for char in folded
+    )
+
+
+class Analyzer:
+    """Turns text into index terms; the same instance serves documents and queries."""
+
+    def __init__(self, *, stem: bool = True, stopwords: bool = True, korean: str = "bigram"):
+        if korean not in ("bigram", "none"):
+            raise ValueError(f"unknown Korean analysis {korean!r}")
+        self.stem = stem
+        self.stopwords = ENGLISH_STOPWORDS if stopwords else frozenset()
+        self.korean = korean
+
+    def terms(self, text: str) -> list[str]:
+        return [token.term for token in self.tokens(text)]
+
+    def tokens(self, text: str) -> list[Token]:
+        """Terms with the span of `text` they came from (for highlighting matched words).
+
+        Spans index the original `text` as long as normalisation keeps its length, which NFKC
+        does for the transcript; otherwise they index the normalised text.
+        """
+        normalized = normalize(text)
+        out: list[Token] = []
+        for match in _TOKEN.finditer(normalized):
+            kind = match.lastgroup
+            surface = match.group()
+            start, end = match.span()
+            if kind == "number":
+                out.append(Token(surface, start, end))
+            elif kind == "hangul":
+                out.extend(self._korean(surface, start))
+            else:
+                out.extend(self._english(surface, start, end))
+        return out
+
+    def _english(self, word: str, start: int, end: int) -> list[Token]:
+        word = word.replace("’", "'")
+        parts = re.split(r"[-']", word)
+        if len(parts) == 1:
+            term = self._english_term(word)
+            return [Token(term, start, end)] if term else []
+        out: list[Token] = []
+        whole = word.split("'")[0] if "'" in word and "-" not in word else word
+        if "-" in word:
+            out.append(Token(word, start, end))
+        offset = start
+        for part in parts:
+            term = self._english_term(part)
+            if term and term != whole:
+                out.append(Token(term, offset, offset + len(part)))
+            offset += len(part) + 1
+        return out
+
+    def _english_term(self, word: str) -> str:
+        if not word or word in self.stopwords:
+            return ""
+        if word.isdigit() or not self.stem:
+            return word
+        return _stem(word)
+
+    def _korean(self, run: str, start: int) -> list[Token]:
+        if self.korean == "none":
+            return []
+        if len(run) == 1:
+            return [Token(run, start, start + 1)]
+        return [Token(run[i : i + 2], start + i, start + i + 2) for i in range(len(run) - 1)]
+
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(word)

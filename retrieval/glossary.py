@@ -1,0 +1,113 @@
+"""Query-time glossary expansion.
+
+A student types "SFT", "RLHF", "ChatGPT" or "강화학습"; the lecture says "supervised fine
+tuning", "arlef", "Chachi PT", "reinforcement learning". When a query contains any term of a
+synonym group, the other terms are added as extra query terms with their own weight, so each
+keeps its own IDF and the student's own word still counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrieval.analysis import Analyzer, normalize
+from retrieval.lecture import SynonymGroup
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    """One weighted query term; `concept` groups the terms that stand for the same idea."""
+
+    term: str
+    weight: float
+    concept: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    terms: tuple[str, ...]
+    hangul_key: str  # the member without spaces when it contains Hangul, else ""
+
+
+def _has_hangul(text: str) -> bool:
+    return any("\uac00" <= char <= "\ud7a3" for char in text)
+
+
+class QueryExpander:
+    def __init__(self, groups: tuple[SynonymGroup, ...], analyzer: Analyzer, weight: float = 1.0):
+        self.analyzer = analyzer
+        self.weight = weight
+        self._groups: list[list[_Member]] = []
+        for group in groups:
+            members = []
+            for term in group.terms:
+                key = normalize(term).replace(" ", "") if _has_hangul(term) else ""
+                terms = tuple(analyzer.terms(term))
+                if terms:
+                    members.append(_Member(terms, key))
+            if len(members) > 1:
+                self._groups.append(members)
+
+    def expand(self, query: str) -> list[QueryTerm]:
+        """Query terms (in order, first occurrence kept once) plus glossary expansions."""
+        tokens = self.analyzer.tokens(query)
+        normalized = normalize(query)
+        concept_of: dict[str, int] = {}
+        for token in tokens:
+            if token.term not in concept_of:
+                concept_of[token.term] = len(concept_of)
+        _merge_hangul_words(normalized, tokens, concept_of)
+        terms = [QueryTerm(term, 1.0, concept) for term, concept in concept_of.items()]
+        if self.weight <= 0:
+            return terms
+        compact = normalized.replace(" ", "")
+        query_terms = [token.term for token in tokens]
+        next_concept = max(concept_of.values(), default=-1) + 1
+        present = set(concept_of)
+        for members in self._groups:
+            matched = [m for m in members if _matches(m, compact, query_terms)]
+            if not matched:
+                continue
+            concept = next_concept
+            next_concept += 1
+            absorbed = {concept_of[t] for m in matched for t in m.terms if t in concept_of}
+            terms = [
+                QueryTerm(t.term, t.weight, concept) if t.concept in absorbed else t for t in terms
+            ]
+            for member in members:
+                for term in member.terms:
+                    if term not in present:
+                        present.add(term)
+                        terms.append(QueryTerm(term, self.weight, concept))
+        return terms
+
+
+def _matches(member: _Member, compact_query: str, query_terms: list[str]) -> bool:
+    if member.hangul_key:
+        return member.hangul_key in compact_query
+    width = len(member.terms)
+    return any(
+        tuple(query_terms[i : i + width]) == member.terms
+        for i in range(len(query_terms) - width + 1)
+    )
+
+
+def _merge_hangul_words(normalized: str, tokens: list, concept_of: dict[str, int]) -> None:
+    """Bigrams of one Korean word stand for one idea: give them the same concept."""
+    for start, end in _hangul_words(normalized):
+        inside = [t.term for t in tokens if start <= t.start and t.end <= end]
+        if len(inside) > 1:
+            first = concept_of[inside[0]]
+            for term in inside[1:]:
+                concept_of[term] = first
+
+
+def _hangul_words(text: str) -> list[tuple[int, int]]:
+    spans, start = [], None
+    for position, char in enumerate(text + " "):
+        if "\uac00" <= char <= "\ud7a3":
+            start = position if start is None else start
+        elif start is not None:
+            spans.append((start, position))
+            start = None
+    return spans

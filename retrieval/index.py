@@ -1,0 +1,276 @@
+"""The searchable index: passages, one analyzer, BM25, and ranked, diverse, linked hits."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from retrieval.analysis import Analyzer, Token
+from retrieval.errors import QueryError
+from retrieval.glossary import QueryExpander, QueryTerm
+from retrieval.lecture import Chapter, Lecture
+from retrieval.passages import Passage, build_passages
+from retrieval.results import Answer, Hit, Span
+from retrieval.scoring import BM25Params, BM25Scorer
+
+MAX_QUERY_CHARS = 1000
+CLUSTER_CHARS = 240  # about 15 seconds of speech: the stretch a link should start
+
+
+@dataclass(frozen=True, slots=True)
+class SearchConfig:
+    """Every knob of the retriever; defaults are the measured best (docs/retrieval.md)."""
+
+    window: int = 2
+    stride: int = 1
+    bm25: BM25Params = field(default_factory=BM25Params)
+    glossary_weight: float = 1.0
+    korean_translation: bool = True
+    korean: str = "bigram"
+    stem: bool = True
+    stopwords: bool = True
+    chapter_prior: float = 0.0
+    min_gap: int = 60
+    min_coverage: float = 0.5
+    lead_in: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    passage: int
+    score: float
+    link: int
+    coverage: float
+
+
+class Index:
+    """Built once from a Lecture; `search` and `answer` are pure and thread-safe."""
+
+    def __init__(self, lecture: Lecture, config: SearchConfig = SearchConfig()):
+        self.lecture = lecture
+        self.catalog = lecture.catalog
+        self.config = config
+        self.analyzer = Analyzer(stem=config.stem, stopwords=config.stopwords, korean=config.korean)
+        self.expander = QueryExpander(
+            self.catalog.glossary, self.analyzer, weight=config.glossary_weight
+        )
+        self.passages = build_passages(lecture.segments, config.window, config.stride)
+        if not self.passages:
+            raise ValueError("the lecture has no transcript segments to index")
+        self.scorer = BM25Scorer([self._document(p) for p in self.passages], config.bm25)
+        self._chapter_scorer = BM25Scorer(
+            [self.analyzer.terms(_chapter_document(c)) for c in self.catalog.chapters],
+            BM25Params(variant="bm25plus"),
+        )
+        self._unknown_idf = math.log(len(self.passages) + 1)
+
+    @classmethod
+    def build(cls, lecture: Lecture, config: SearchConfig = SearchConfig()) -> Index:
+        return cls(lecture, config)
+
+    def _document(self, passage: Passage) -> list[str]:
+        terms = self.analyzer.terms(passage.text)
+        if self.config.korean_translation and passage.text_ko:
+            terms += self.analyzer.terms(passage.text_ko)
+        return terms
+
+    # -- queries -----------------------------------------------------------------------
+
+    def query_terms(self, query: str) -> list[QueryTerm]:
+        """The weighted terms a query searches for; QueryError when there are none."""
+        text = query.strip()
+        if not text:
+            raise QueryError("Please type a question, for example: what is SFT?")
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(
+                f"That question is {len(text):,} characters long; please keep it under "
+                f"{MAX_QUERY_CHARS:,} (a sentence or two works best)."
+            )
+        terms = self.expander.expand(text)
+        if not terms:
+            raise QueryError(
+                "That question has no searchable words (only very common words, symbols or "
+                "emoji). Try a few keywords, for example: tokenization, RLHF, hallucination."
+            )
+        return terms
+
+    def search(self, query: str, k: int = 3, chapter: int | None = None) -> list[Hit]:
+        """The `k` best moments for `query`, at least `min_gap` seconds apart."""
+        if chapter is not None:
+            self.catalog.chapter(chapter)  # KeyError for a chapter that does not exist
+        terms = self.query_terms(query)
+        return [
+            self._hit(rank, scored, terms)
+            for rank, scored in enumerate(self._rank(terms, k, chapter), start=1)
+        ]
+
+    def answer(self, query: str, k: int = 3, chapter: int | None = None) -> Answer:
+        """Like `search`, but says so when nothing really matches: no hits, and the chapters
+        closest to the question as suggestions."""
+        if chapter is not None:
+            self.catalog.chapter(chapter)
+        terms = self.query_terms(query)
+        lang = "ko" if any("\uac00" <= c <= "\ud7a3" for c in query) else "en"
+        ranked = self._rank(terms, k, chapter)
+        if not ranked or ranked[0].coverage < self.config.min_coverage:
+            return Answer(query, (), self.suggest_chapters(terms), lang)
+        hits = tuple(self._hit(rank, scored, terms) for rank, scored in enumerate(ranked, 1))
+        return Answer(query, hits, (), lang)
+
+    def suggest_chapters(self, terms: list[QueryTerm], limit: int = 3) -> tuple[Chapter, ...]:
+        scores = self._chapter_scorer.scores([t.term for t in terms], [t.weight for t in terms])
+        floor = self._chapter_scorer.scores([])[0] if len(scores) else 0.0
+        order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > floor + 1e-9]
+        return tuple(self.catalog.chapters[i] for i in order[:limit])
+
+    # -- ranking -----------------------------------------------------------------------
+
+    def _rank(self, terms: list[QueryTerm], k: int, chapter: int | None) -> list[_Scored]:
+        scores = self.scorer.scores([t.term for t in terms], [t.weight for t in terms])
+        if self.config.chapter_prior:
+            scores = scores + self._chapter_boost(terms, scores)
+        matched = self._matched_mask(terms)
+        candidates = np.flatnonzero(matched)
+        if chapter is not None:
+            candidates = [i for i in candidates if self.passages[i].chapter == chapter]
+        order = sorted(candidates, key=lambda i: (-scores[i], i))
+        chosen: list[_Scored] = []
+        for position in order:
+            link = self._link_time(self.passages[position], terms)
+            if any(abs(link - other.link) < self.config.min_gap for other in chosen):
+                continue
+            coverage = self._coverage(self.passages[position], terms)
+            chosen.append(_Scored(int(position), float(scores[position]), link, coverage))
+            if len(chosen) == k:
+                break
+        return chosen
+
+    def _matched_mask(self, terms: list[QueryTerm]) -> np.ndarray:
+        mask = np.zeros(len(self.passages), dtype=bool)
+        for term in terms:
+            mask[self.scorer.postings(term.term)] = True
+        return mask
+
+    def _chapter_boost(self, terms: list[QueryTerm], scores: np.ndarray) -> np.ndarray:
+        chapter_scores = self._chapter_scorer.scores(
+            [t.term for t in terms], [t.weight for t in terms]
+        )
+        top = chapter_scores.max()
+        if top <= 0:
+            return np.zeros_like(scores)
+        by_chapter = chapter_scores / top
+        passage_chapters = np.fromiter((p.chapter - 1 for p in self.passages), dtype=np.int32)
+        return self.config.chapter_prior * scores.max() * by_chapter[passage_chapters]
+
+    def _idf(self, term: str) -> float:
+        idf = self.scorer.idf.get(term)
+        return self._unknown_idf if idf is None else max(idf, 0.0)
+
+    def _coverage(self, passage: Passage, terms: list[QueryTerm]) -> float:
+        """Share of the query's ideas (IDF-weighted) that the passage mentions."""
+        present = {t.term for t in self._passage_tokens(passage)}
+        weight: dict[int, float] = {}
+        found: dict[int, bool] = {}
+        for term in terms:
+            idf = self._idf(term.term) if term.weight == 1.0 else 0.0
+            weight[term.concept] = max(weight.get(term.concept, 0.0), idf)
+            found[term.concept] = found.get(term.concept, False) or term.term in present
+        total = sum(weight.values())
+        if total <= 0:
+            return 0.0
+        return sum(w for concept, w in weight.items() if found[concept]) / total
+
+    # -- links and highlights ----------------------------------------------------------
+
+    def _passage_tokens(self, passage: Passage) -> list[Token]:
+        tokens = self.analyzer.tokens(passage.text)
+        if self.config.korean_translation and passage.text_ko:
+            tokens += self.analyzer.tokens(passage.text_ko)
+        return tokens
+
+    def _link_time(self, passage: Passage, terms: list[QueryTerm]) -> int:
+        """Where the densest stretch of matched words starts (English text), else the start of
+        the segment whose Korean translation matched best."""
+        weights = {t.term: t.weight * self._idf(t.term) for t in terms}
+        english = [t for t in self.analyzer.tokens(passage.text) if t.term in weights]
+        if english:
+            start = _densest_start(english, weights)
+            segment_index = bisect.bisect_right(passage.offsets, start) - 1
+            within = start - passage.offsets[segment_index]
+            return self._time_in_segment(segment_index + passage.first, within)
+        if passage.text_ko:
+            korean = [t for t in self.analyzer.tokens(passage.text_ko) if t.term in weights]
+            if korean:
+                start = _densest_start(korean, weights)
+                segment_index = bisect.bisect_right(passage.offsets_ko, start) - 1
+                return self.lecture.segments[passage.first + segment_index].start
+        return passage.start
+
+    def _time_in_segment(self, segment_index: int, char_offset: int) -> int:
+        segment = self.lecture.segments[segment_index]
+        share = char_offset / max(1, len(segment.text))
+        estimate = segment.start + share * (segment.end - segment.start) - self.config.lead_in
+        return max(segment.start, int(estimate))
+
+    def _hit(self, rank: int, scored: _Scored, terms: list[QueryTerm]) -> Hit:
+        passage = self.passages[scored.passage]
+        wanted = {t.term for t in terms}
+        chapter = self.catalog.chapter(passage.chapter)
+        return Hit(
+            rank=rank,
+            chapter=chapter.number,
+            chapter_title=chapter.title,
+            start=scored.link,
+            end=passage.end,
+            url=self.catalog.url(scored.link),
+            text=passage.text,
+            spans=_spans(self.analyzer.tokens(passage.text), wanted),
+            score=scored.score,
+            text_ko=passage.text_ko,
+            spans_ko=_spans(self.analyzer.tokens(passage.text_ko), wanted),
+        )
+
+
+def _densest_start(tokens: list[Token], weights: dict[str, float]) -> int:
+    """Start offset of the window of CLUSTER_CHARS holding the most distinct query weight."""
+    best_start, best_weight = tokens[0].start, -1.0
+    for i, first in enumerate(tokens):
+        seen: set[str] = set()
+        total = 0.0
+        for token in tokens[i:]:
+            if token.start - first.start > CLUSTER_CHARS:
+                break
+            if token.term not in seen:
+                seen.add(token.term)
+                total += weights[token.term]
+        if total > best_weight + 1e-9:
+            best_start, best_weight = first.start, total
+    return best_start
+
+
+def _spans(tokens: list[Token], wanted: set[str]) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    for token in tokens:
+        if token.term not in wanted:
+            continue
+        if spans and token.start <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], token.end))
+        else:
+            spans.append((token.start, token.end))
+    return tuple(spans)
+
+
+def _chapter_document(chapter: Chapter) -> str:
+    return " ".join(
+        [
+            chapter.title,
+            chapter.title_ko,
+            chapter.summary_en,
+            chapter.summary_ko,
+            *chapter.key_points_en,
+            *chapter.key_points_ko,
+        ]
+    )

@@ -1,0 +1,105 @@
+"""BM25 scoring with rank-bm25's statistics and formulas, computed from postings.
+
+rank-bm25 computes the corpus statistics and IDF (its `BM25Okapi`, `BM25L` and `BM25Plus`
+classes); we keep its IDF table and per-document term frequencies, and precompute each
+(term, document) weight once. A query then only touches the documents that contain its terms
+instead of scanning every document for every term as `get_scores` does. Scores are identical
+to rank-bm25's `get_scores` (tests/retrieval/test_scoring.py pins them with np.allclose).
+
+Formulas (Trotman et al., "Improvements to BM25 and Language Models Examined", 2014, as
+implemented by rank-bm25 0.2.2):
+- Okapi:  idf · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)); negative IDF floored to ε·mean IDF
+- BM25L:  idf · tf·(k1+1)·(c+δ) / (k1+c+δ), c = tf / (1 − b + b·dl/avgdl)
+- BM25+:  idf · (δ + tf·(k1+1) / (k1·(1 − b + b·dl/avgdl) + tf)), δ·idf also for tf = 0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import rank_bm25
+
+Variant = Literal["okapi", "bm25l", "bm25plus"]
+
+
+@dataclass(frozen=True, slots=True)
+class BM25Params:
+    variant: Variant = "okapi"
+    k1: float = 1.5
+    b: float = 0.75
+    epsilon: float = 0.25  # Okapi's IDF floor
+    delta: float = 0.5  # BM25L / BM25+ lower bound
+
+
+def reference_model(corpus: Sequence[Sequence[str]], params: BM25Params) -> rank_bm25.BM25:
+    """The rank-bm25 model our scorer reproduces."""
+    docs = [list(doc) for doc in corpus]
+    if params.variant == "okapi":
+        return rank_bm25.BM25Okapi(docs, k1=params.k1, b=params.b, epsilon=params.epsilon)
+    if params.variant == "bm25l":
+        return rank_bm25.BM25L(docs, k1=params.k1, b=params.b, delta=params.delta)
+    if params.variant == "bm25plus":
+        return rank_bm25.BM25Plus(docs, k1=params.k1, b=params.b, delta=params.delta)
+    raise ValueError(f"unknown BM25 variant {params.variant!r}")
+
+
+class BM25Scorer:
+    """Term-at-a-time BM25 over precomputed (term, document) weights."""
+
+    def __init__(self, corpus: Sequence[Sequence[str]], params: BM25Params = BM25Params()):
+        if not corpus:
+            raise ValueError("cannot score an empty corpus")
+        self.params = params
+        model = reference_model(corpus, params)
+        self.size = model.corpus_size
+        self.idf: dict[str, float] = dict(model.idf)
+        doc_len = np.asarray(model.doc_len, dtype=np.float64)
+        norm = 1 - params.b + params.b * doc_len / model.avgdl
+        postings: dict[str, tuple[list[int], list[int]]] = {}
+        for doc_id, freqs in enumerate(model.doc_freqs):
+            for term, tf in freqs.items():
+                docs, tfs = postings.setdefault(term, ([], []))
+                docs.append(doc_id)
+                tfs.append(tf)
+        self._docs: dict[str, np.ndarray] = {}
+        self._weights: dict[str, np.ndarray] = {}
+        for term, (docs, tfs) in postings.items():
+            ids = np.asarray(docs, dtype=np.int32)
+            self._docs[term] = ids
+            self._weights[term] = self._weight(term, np.asarray(tfs, dtype=np.float64), norm[ids])
+
+    def _weight(self, term: str, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
+        p, idf = self.params, self.idf[term]
+        if p.variant == "okapi":
+            return idf * tf * (p.k1 + 1) / (tf + p.k1 * norm)
+        if p.variant == "bm25l":
+            ctd = tf / norm
+            return idf * tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta)
+        # BM25+ adds δ·idf to every document; documents with the term get the rest here.
+        return idf * (tf * (p.k1 + 1)) / (p.k1 * norm + tf)
+
+    def document_frequency(self, term: str) -> int:
+        docs = self._docs.get(term)
+        return 0 if docs is None else len(docs)
+
+    def postings(self, term: str) -> np.ndarray:
+        return self._docs.get(term, np.empty(0, dtype=np.int32))
+
+    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
+        """BM25 score of every document; `weights` scale each query term (default 1)."""
+        total = np.zeros(self.size, dtype=np.float64)
+        constant = 0.0
+        for position, term in enumerate(terms):
+            weight = 1.0 if weights is None else weights[position]
+            docs = self._docs.get(term)
+            if docs is None:
+                continue
+            total[docs] += weight * self._weights[term]
+            if self.params.variant == "bm25plus":
+                constant += weight * self.params.delta * self.idf[term]
+        if constant:
+            total += constant
+        return total
