@@ -1,0 +1,78 @@
+"""`lecture-bot chapters`, `chapter N` and `link TIME`: browse the lecture without searching."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bot.cli import EXIT_BAD_INPUT, EXIT_OK, add_data_option
+from bot.cli.loading import catalog_from, lecture_from
+from bot.render import render_chapter, render_chapter_list
+from retrieval import timecode
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    chapters = subparsers.add_parser("chapters", help="list every chapter with its start")
+    chapters.add_argument("--lang", choices=("en", "ko"), default="en", help="title language")
+    chapters.set_defaults(handler=list_chapters)
+
+    chapter = subparsers.add_parser(
+        "chapter", help="one chapter: title, summary, key points, start link, duration"
+    )
+    chapter.add_argument("number", help="chapter number")
+    chapter.add_argument("--lang", choices=("en", "ko"), default="en", help="summary language")
+    chapter.set_defaults(handler=show_chapter)
+
+    link = subparsers.add_parser(
+        "link", help="deep link, chapter and what is said at a moment (2:07:30, 7650, 2h7m30s)"
+    )
+    link.add_argument("time", help="a moment of the lecture, e.g. 2:07:30, 7650 or 2h7m30s")
+    link.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_data_option(link)
+    link.set_defaults(handler=show_link)
+
+
+def list_chapters(args: argparse.Namespace) -> int:
+    print(render_chapter_list(catalog_from(args), args.lang))
+    return EXIT_OK
+
+
+def show_chapter(args: argparse.Namespace) -> int:
+    catalog = catalog_from(args)
+    count = len(catalog.chapters)
+    try:
+        chapter = catalog.chapter(int(args.number))
+    except (ValueError, KeyError):
+        print(
+            f"lecture-bot: there is no chapter {args.number!r}; pick a number from 1 to {count}.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    print(render_chapter(chapter, catalog, args.lang))
+    return EXIT_OK
+
+
+def show_link(args: argparse.Namespace) -> int:
+    catalog = catalog_from(args)
+    seconds = timecode.parse(args.time, duration=catalog.duration)  # TimecodeError -> exit 2
+    chapter = catalog.chapter_at(seconds)
+    url = catalog.url(seconds)
+    lecture = lecture_from(args)
+    segment = lecture.segment_at(seconds)
+    said = segment.text if segment else ""
+    if args.json:
+        payload = {
+            "time": seconds,
+            "url": url,
+            "chapter": chapter.number,
+            "chapter_title": chapter.title,
+            "text": said,
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{timecode.format_time(seconds)} — Chapter {chapter.number}: {chapter.title}")
+    print(url)
+    if said:
+        print(f"“{said}”")
+    return EXIT_OK
