@@ -1,0 +1,52 @@
+"""Shared fixtures: where the real lecture lives, and the rule for when it is missing.
+
+Tests that need the real lecture read `../shared/` beside the checkout. Locally they skip
+with a clear reason when it is absent; under CI (`CI=true`) a missing `../shared` fails.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+SHARED_LECTURE = SHARED / "lecture" / "deep-dive-llms"
+SHARED_QUESTIONS = SHARED / "eval" / "questions.yaml"
+
+
+def require_shared(path: Path) -> Path:
+    """`path` inside ../shared, or skip (fail under CI) with the reason."""
+    if path.exists():
+        return path
+    reason = f"{path} is missing: the real lecture data lives in ../shared beside the checkout"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_lecture_dir() -> Path:
+    return require_shared(SHARED_LECTURE)
+
+
+@pytest.fixture(scope="session")
+def shared_questions() -> Path:
+    return require_shared(SHARED_QUESTIONS)
+
+
+@pytest.fixture(scope="session")
+def real_lecture(shared_lecture_dir: Path):
+    from retrieval.catalog import load_catalog
+    from retrieval.data import load_lecture
+
+    return load_lecture(shared_lecture_dir, load_catalog())
+
+
+@pytest.fixture(scope="session")
+def real_index(real_lecture):
+    from retrieval.index import Index
+
+    return Index.build(real_lecture)
