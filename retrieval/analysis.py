@@ -20,9 +20,12 @@ from retrieval.stopwords import ENGLISH_STOPWORDS
 _TOKEN = re.compile(
     r"(?P<number>\d+(?:[.,]\d+)+)"  # 9.11, 3.1, 1,000
     r"|(?P<hangul>[\uac00-\ud7a3]+)"
-    r"|(?P<word>[^\W_]+(?:[-'’][^\W_]+)*)"
+    r"|(?P<word>[^\W_\uac00-\ud7a3]+(?:[-'’][^\W_\uac00-\ud7a3]+)*)"
 )
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs", "Co", "Cn"}
+KOREAN_MODES = ("bigram", "morpheme", "both", "none")
+# Kiwi tags that carry meaning: nouns, numerals, verb/adjective stems, roots, foreign words.
+_CONTENT_TAGS = ("NNG", "NNP", "NR", "VV", "VA", "XR", "SH")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,7 @@ class Analyzer:
     """Turns text into index terms; the same instance serves documents and queries."""
 
     def __init__(self, *, stem: bool = True, stopwords: bool = True, korean: str = "bigram"):
-        if korean not in ("bigram", "none"):
+        if korean not in KOREAN_MODES:
             raise ValueError(f"unknown Korean analysis {korean!r}")
         self.stem = stem
         self.stopwords = ENGLISH_STOPWORDS if stopwords else frozenset()
@@ -64,6 +67,7 @@ class Analyzer:
         """
         normalized = normalize(text)
         out: list[Token] = []
+        has_hangul = False
         for match in _TOKEN.finditer(normalized):
             kind = match.lastgroup
             surface = match.group()
@@ -71,9 +75,14 @@ class Analyzer:
             if kind == "number":
                 out.append(Token(surface, start, end))
             elif kind == "hangul":
-                out.extend(self._korean(surface, start))
+                has_hangul = True
+                if self.korean in ("bigram", "both"):
+                    out.extend(_bigrams(surface, start))
             else:
                 out.extend(self._english(surface, start, end))
+        if has_hangul and self.korean in ("morpheme", "both"):
+            out.extend(_morphemes(normalized))
+            out.sort(key=lambda token: token.start)
         return out
 
     def _english(self, word: str, start: int, end: int) -> list[Token]:
@@ -101,12 +110,31 @@ class Analyzer:
             return word
         return _stem(word)
 
-    def _korean(self, run: str, start: int) -> list[Token]:
-        if self.korean == "none":
-            return []
-        if len(run) == 1:
-            return [Token(run, start, start + 1)]
-        return [Token(run[i : i + 2], start + i, start + i + 2) for i in range(len(run) - 1)]
+
+def _bigrams(run: str, start: int) -> list[Token]:
+    if len(run) == 1:
+        return [Token(run, start, start + 1)]
+    return [Token(run[i : i + 2], start + i, start + i + 2) for i in range(len(run) - 1)]
+
+
+def _morphemes(text: str) -> list[Token]:
+    """Korean content morphemes (Kiwi), marked with a leading "~" so they never collide
+    with a bigram of the same two syllables."""
+    return [
+        Token("~" + token.form, token.start, token.start + token.len)
+        for token in _kiwi().tokenize(text)
+        if token.tag.startswith(_CONTENT_TAGS) and _HANGUL.search(token.form)
+    ]
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@lru_cache(maxsize=1)
+def _kiwi():  # loading the model takes ~1.5 s: only when Korean text is analysed
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
 
 
 _STEMMER = Stemmer.Stemmer("english")

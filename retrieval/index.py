@@ -60,7 +60,13 @@ class Index:
         self.passages = build_passages(lecture.segments, config.window, config.stride)
         if not self.passages:
             raise ValueError("the lecture has no transcript segments to index")
-        self.scorer = BM25Scorer([self._document(p) for p in self.passages], config.bm25)
+        self.scorer = BM25Scorer([self.analyzer.terms(p.text) for p in self.passages], config.bm25)
+        # The Korean translation is its own field: its length must not change English scores.
+        self.scorer_ko = (
+            BM25Scorer([self._korean_terms(p.text_ko) for p in self.passages], config.bm25)
+            if config.korean_translation and lecture.has_korean
+            else None
+        )
         self._chapter_scorer = BM25Scorer(
             [self.analyzer.terms(_chapter_document(c)) for c in self.catalog.chapters],
             BM25Params(variant="bm25plus"),
@@ -71,11 +77,8 @@ class Index:
     def build(cls, lecture: Lecture, config: SearchConfig = SearchConfig()) -> Index:
         return cls(lecture, config)
 
-    def _document(self, passage: Passage) -> list[str]:
-        terms = self.analyzer.terms(passage.text)
-        if self.config.korean_translation and passage.text_ko:
-            terms += self.analyzer.terms(passage.text_ko)
-        return terms
+    def _korean_terms(self, text: str) -> list[str]:
+        return [t.term for t in self.analyzer.tokens(text) if _is_korean_term(t.term)]
 
     # -- queries -----------------------------------------------------------------------
 
@@ -129,7 +132,7 @@ class Index:
     # -- ranking -----------------------------------------------------------------------
 
     def _rank(self, terms: list[QueryTerm], k: int, chapter: int | None) -> list[_Scored]:
-        scores = self.scorer.scores([t.term for t in terms], [t.weight for t in terms])
+        scores = self._scores(terms)
         if self.config.chapter_prior:
             scores = scores + self._chapter_boost(terms, scores)
         matched = self._matched_mask(terms)
@@ -137,6 +140,7 @@ class Index:
         if chapter is not None:
             candidates = [i for i in candidates if self.passages[i].chapter == chapter]
         order = sorted(candidates, key=lambda i: (-scores[i], i))
+
         chosen: list[_Scored] = []
         for position in order:
             link = self._link_time(self.passages[position], terms)
@@ -148,10 +152,22 @@ class Index:
                 break
         return chosen
 
+    def _scores(self, terms: list[QueryTerm]) -> np.ndarray:
+        words, weights = [t.term for t in terms], [t.weight for t in terms]
+        scores = self.scorer.scores(words, weights)
+        korean = [i for i, word in enumerate(words) if _is_korean_term(word)]
+        if self.scorer_ko is not None and korean:
+            scores = scores + self.scorer_ko.scores(
+                [words[i] for i in korean], [weights[i] for i in korean]
+            )
+        return scores
+
     def _matched_mask(self, terms: list[QueryTerm]) -> np.ndarray:
         mask = np.zeros(len(self.passages), dtype=bool)
         for term in terms:
             mask[self.scorer.postings(term.term)] = True
+            if self.scorer_ko is not None:
+                mask[self.scorer_ko.postings(term.term)] = True
         return mask
 
     def _chapter_boost(self, terms: list[QueryTerm], scores: np.ndarray) -> np.ndarray:
@@ -166,7 +182,8 @@ class Index:
         return self.config.chapter_prior * scores.max() * by_chapter[passage_chapters]
 
     def _idf(self, term: str) -> float:
-        idf = self.scorer.idf.get(term)
+        scorer = self.scorer_ko if _is_korean_term(term) and self.scorer_ko else self.scorer
+        idf = scorer.idf.get(term)
         return self._unknown_idf if idf is None else max(idf, 0.0)
 
     def _coverage(self, passage: Passage, terms: list[QueryTerm]) -> float:
@@ -232,6 +249,10 @@ class Index:
             text_ko=passage.text_ko,
             spans_ko=_spans(self.analyzer.tokens(passage.text_ko), wanted),
         )
+
+
+def _is_korean_term(term: str) -> bool:
+    return any("\uac00" <= char <= "\ud7a3" for char in term)
 
 
 def _densest_start(tokens: list[Token], weights: dict[str, float]) -> int:
