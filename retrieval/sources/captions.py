@@ -1,0 +1,280 @@
+"""Read WebVTT and SRT caption files into de-duplicated, timed cues.
+
+Granularity (what `load_cues` returns): one `Cue` per spoken *word* where the file carries
+word-timing tags (YouTube's automatic captions: `hi<00:00:00.880><c> everyone</c>`), and one
+`Cue` per caption *line* elsewhere (ordinary SRT/WebVTT). Either way each spoken word appears
+exactly once, in spoken order.
+
+YouTube's automatic captions "roll": every line is shown twice, first with its word tags and
+then again, untagged, as the top line of the next cue; between the two sits a 10 ms "flash"
+cue repeating the line alone. A cue's leading untagged lines that repeat the lines emitted just
+before are that context and are skipped.
+
+Bad input never ends in a traceback: an empty file, a file that is not captions, undecodable
+text, timestamps going backwards or a file over `MAX_CAPTION_BYTES` raise `LectureDataError`
+with the file and line; malformed or truncated cues are skipped with one logged warning.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import webvtt
+from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+from retrieval.errors import LectureDataError
+from retrieval.lecture import Cue
+
+CaptionFormat = Literal["vtt", "srt"]
+CAPTION_SUFFIXES: tuple[str, ...] = (".vtt", ".srt")
+# A 3.5-hour lecture's rolling auto-captions are 2 MB; 32 MB is a week of speech.
+MAX_CAPTION_BYTES = 32 * 1024 * 1024
+_CONTEXT_LINES = 3  # how many recently emitted lines a rolling cue may repeat
+
+_TIMING_LINE = re.compile(
+    r"^\s*((?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3})"
+)
+_WORD_TAG = re.compile(r"<((?:\d+:)?\d{2}:\d{2}\.\d{3})>")
+_ANY_TAG = re.compile(r"<[^>]*>")
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TimedWord:
+    """One word of the captions and the second it starts being spoken."""
+
+    start: float
+    text: str
+
+
+def load_cues(path: Path) -> tuple[Cue, ...]:
+    """The de-duplicated cues of a WebVTT or SRT file (format sniffed from its content)."""
+    path = Path(path)
+    text = read_caption_text(path)
+    return parse_captions(text, caption_format(text, path), path)
+
+
+def read_caption_text(path: Path) -> str:
+    """The file's text: size-checked, BOM removed (UTF-8/UTF-16), decoding errors with a line."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CAPTION_BYTES:
+            raise LectureDataError(
+                f"caption file is {size / 2**20:.1f} MB, over the {MAX_CAPTION_BYTES // 2**20} MB"
+                " limit (a 3.5-hour lecture's captions are about 2 MB): is this the right file?",
+                path,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LectureDataError("caption file not found", path) from None
+    except IsADirectoryError:
+        raise LectureDataError("is a directory, not a caption file", path) from None
+    except OSError as error:
+        raise LectureDataError(f"cannot read caption file ({error.strerror})", path) from None
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise LectureDataError(f"not {encoding.upper()} text", path, line) from None
+    if not text.strip():
+        raise LectureDataError("caption file is empty", path, 1)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise LectureDataError("not a caption file (binary data)", path, line)
+    return text
+
+
+def caption_format(text: str, path: Path) -> CaptionFormat:
+    """`vtt` for a `WEBVTT` header, `srt` for SubRip cues; LectureDataError for anything else."""
+    first = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0].strip()
+    if first.startswith("WEBVTT"):
+        return "vtt"
+    for number, line in enumerate(text.splitlines()[:20], start=1):
+        match = _TIMING_LINE.match(line)
+        if match and "," in match.group(1):
+            return "srt"
+        if match:
+            raise LectureDataError(
+                "looks like WebVTT but the first line is not 'WEBVTT'", path, number
+            )
+    raise LectureDataError(
+        "not a caption file: expected a 'WEBVTT' header or numbered SRT cues"
+        " ('00:00:01,000 --> 00:00:02,000')",
+        path,
+        1,
+    )
+
+
+def parse_captions(text: str, fmt: CaptionFormat, path: Path) -> tuple[Cue, ...]:
+    """Cues of caption text already read; `path` is only used in messages."""
+    try:
+        captions = webvtt.from_buffer(io.StringIO(text), format=fmt).captions
+    except (MalformedFileError, MalformedCaptionError) as error:
+        raise LectureDataError(f"malformed {fmt.upper()} file ({error})", path) from None
+    timing_lines = _timing_lines(text)
+    lines = _caption_lines(captions, timing_lines, path)
+    if not captions:
+        raise LectureDataError(
+            "no caption cues in the file", path, timing_lines[0][0] if timing_lines else 1
+        )
+    return tuple(_Deduplicator(path).run(captions, lines))
+
+
+def _timing_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, start text normalised to `.`) of every line that looks like cue timings."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "-->" in line:
+            match = _TIMING_LINE.match(line)
+            found.append((number, match.group(1).replace(",", ".") if match else ""))
+    return found
+
+
+def _caption_lines(
+    captions: Sequence[webvtt.Caption], timing_lines: list[tuple[int, str]], path: Path
+) -> list[int]:
+    """The file line of each parsed caption; warns once about cues the parser skipped."""
+    result: list[int] = []
+    skipped: list[int] = []
+    position = 0
+    for caption in captions:
+        start_ms = caption.start_time.in_milliseconds()
+        while position < len(timing_lines) and _ms(timing_lines[position][1]) != start_ms:
+            skipped.append(timing_lines[position][0])
+            position += 1
+        result.append(timing_lines[position][0] if position < len(timing_lines) else 0)
+        position += 1
+    skipped.extend(number for number, _ in timing_lines[position:])
+    if skipped:
+        log.warning(
+            "%s: skipped %d malformed, truncated or empty cue(s), first at line %d",
+            path,
+            len(skipped),
+            skipped[0],
+        )
+    return result
+
+
+def _ms(timestamp: str) -> int | None:
+    try:
+        return webvtt.models.Timestamp.from_string(timestamp).in_milliseconds()
+    except MalformedCaptionError:
+        return None
+
+
+class _Deduplicator:
+    """Turns parsed captions into cues, dropping the rolling repeats and flash cues."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.recent: list[str] = []
+        self.cues: list[Cue] = []
+
+    def run(self, captions: Sequence[webvtt.Caption], lines: Sequence[int]) -> list[Cue]:
+        previous_start = -1.0
+        for caption, line in zip(captions, lines, strict=True):
+            start = caption.start_time.in_milliseconds() / 1000
+            end = caption.end_time.in_milliseconds() / 1000
+            if start < previous_start:
+                raise LectureDataError(
+                    f"timestamps go backwards: this cue starts at {caption.start}, before the"
+                    " cue above it",
+                    self.path,
+                    line or None,
+                )
+            previous_start = start
+            self._add(caption.lines, start, max(start, end))
+        return self.cues
+
+    def _add(self, raw_lines: Sequence[str], start: float, end: float) -> None:
+        entries = [(raw, _plain(raw)) for raw in raw_lines]
+        entries = [(raw, plain) for raw, plain in entries if plain]
+        skip = self._context_length(entries)
+        for raw, plain in entries[skip:]:
+            if _WORD_TAG.search(raw):
+                self.cues.extend(_word_cues(raw, start, end))
+            else:
+                self.cues.append(Cue(start, end, plain))
+            self.recent = [*self.recent, plain][-_CONTEXT_LINES:]
+
+    def _context_length(self, entries: list[tuple[str, str]]) -> int:
+        """How many leading untagged lines repeat the lines emitted just before."""
+        for length in range(min(len(entries), len(self.recent)), 0, -1):
+            head = entries[:length]
+            if any(_WORD_TAG.search(raw) for raw, _ in head):
+                continue
+            if [plain for _, plain in head] == self.recent[-length:]:
+                return length
+        return 0
+
+
+def _plain(raw: str) -> str:
+    """A cue line without tags or HTML entities, whitespace collapsed."""
+    return " ".join(html.unescape(_ANY_TAG.sub("", raw)).split())
+
+
+def _word_cues(raw: str, start: float, end: float) -> list[Cue]:
+    """One cue per word of a line with `<00:00:01.880>` word-timing tags."""
+    pieces = _WORD_TAG.split(raw)  # text, time, text, time, text...
+    timed: list[tuple[float, str]] = []
+    moment = start
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            tagged = _ms(piece)
+            if tagged is not None:
+                moment = min(max(moment, tagged / 1000), end)  # never backwards, never past end
+            continue
+        for word in _plain(piece).split():
+            timed.append((moment, word))
+    ends = [later for later, _ in timed[1:]] + [end]
+    return [Cue(at, max(at, until), word) for (at, word), until in zip(timed, ends, strict=True)]
+
+
+def timed_words(cues: Iterable[Cue]) -> list[TimedWord]:
+    """Every word of the cues with its start: exact for word cues, spread over a line's time
+    by character position for line cues."""
+    words: list[TimedWord] = []
+    for cue in cues:
+        parts = cue.text.split()
+        if len(parts) == 1:
+            words.append(TimedWord(cue.start, parts[0]))
+            continue
+        span = max(0.0, cue.end - cue.start)
+        length = max(1, len(cue.text))
+        offset = 0
+        for part in parts:
+            offset = cue.text.index(part, offset)
+            words.append(TimedWord(cue.start + span * offset / length, part))
+            offset += len(part)
+    return words
+
+
+def find_caption_file(data_dir: Path) -> Path | None:
+    """The caption file kept in `DIR/captions/` (English `.en.` first), or None."""
+    folder = Path(data_dir) / "captions"
+    if not folder.is_dir():
+        return None
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in CAPTION_SUFFIXES)
+    english = [p for p in files if ".en." in p.name.lower()]
+    return (english or files or [None])[0]
+
+
+def load_caption_dir(data_dir: Path) -> tuple[Cue, ...]:
+    """Cues of the data directory's caption file; () with a warning when absent or unusable,
+    since captions only sharpen links and must never stop the lecture from loading."""
+    path = find_caption_file(data_dir)
+    if path is None:
+        return ()
+    try:
+        return load_cues(path)
+    except LectureDataError as error:
+        log.warning("ignoring the caption timings: %s", error)
+        return ()
