@@ -12,6 +12,7 @@ from pathlib import Path
 from retrieval.catalog import REPO_ROOT, load_catalog
 from retrieval.errors import TranscriptNotFoundError
 from retrieval.lecture import Catalog, Lecture
+from retrieval.sources.captions import load_caption_dir
 from retrieval.sources.seed import chapter_files, read_segments
 from retrieval.sources.translation import TRANSLATION_FILE, attach_translation
 
@@ -44,7 +45,8 @@ def load_lecture(data_dir: Path | str | None = None, catalog: Catalog | None = N
     translation = directory / TRANSLATION_FILE
     if translation.is_file():
         segments = attach_translation(segments, translation)
-    return Lecture(catalog=catalog, segments=segments, source=directory)
+    cues = load_caption_dir(directory)  # DIR/captions/*.vtt|srt: word timings for links
+    return Lecture(catalog=catalog, segments=segments, source=directory, cues=cues)
 
 
 def missing_transcript_help(directory: Path) -> str:

@@ -41,6 +41,7 @@ _CONTEXT_LINES = 3  # how many recently emitted lines a rolling cue may repeat
 _TIMING_LINE = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3})"
 )
+_TIMESTAMP = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})")
 _WORD_TAG = re.compile(r"<((?:\d+:)?\d{2}:\d{2}\.\d{3})>")
 _ANY_TAG = re.compile(r"<[^>]*>")
 log = logging.getLogger(__name__)
@@ -164,10 +165,15 @@ def _caption_lines(
 
 
 def _ms(timestamp: str) -> int | None:
-    try:
-        return webvtt.models.Timestamp.from_string(timestamp).in_milliseconds()
-    except MalformedCaptionError:
+    """Milliseconds of `[h:]mm:ss.mmm` (or `,mmm`); None when it is not a valid time."""
+    match = _TIMESTAMP.fullmatch(timestamp)
+    if not match:
         return None
+    hours, minutes, seconds, fraction = match.groups()
+    if int(minutes) > 59 or int(seconds) > 59:
+        return None
+    total = (int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)
+    return total * 1000 + int(fraction.ljust(3, "0"))
 
 
 class _Deduplicator:
@@ -218,7 +224,11 @@ class _Deduplicator:
 
 def _plain(raw: str) -> str:
     """A cue line without tags or HTML entities, whitespace collapsed."""
-    return " ".join(html.unescape(_ANY_TAG.sub("", raw)).split())
+    if "<" in raw:
+        raw = _ANY_TAG.sub("", raw)
+    if "&" in raw:
+        raw = html.unescape(raw)
+    return " ".join(raw.split())
 
 
 def _word_cues(raw: str, start: float, end: float) -> list[Cue]:
