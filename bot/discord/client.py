@@ -1,0 +1,209 @@
+"""`LectureBot`: a `commands.Bot` that loads the index once in `setup_hook` and one cog per
+feature; `LectureTree` is the command tree with the single error handler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord.i18n import LectureTranslator, lang_of, t
+from bot.discord.views import NO_MENTIONS, reply
+from retrieval.errors import LectureBotError, QueryError
+from retrieval.timecode import EXAMPLES
+
+if TYPE_CHECKING:
+    from bot.discord.config import Settings
+    from retrieval.lecture import Catalog, Lecture
+    from retrieval.results import Answer
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+EXTENSIONS: tuple[str, ...] = (
+    "bot.discord.cogs.ask",
+    "bot.discord.cogs.chapters",
+    "bot.discord.cogs.link",
+    "bot.discord.cogs.help",
+)
+
+
+class Answerer(Protocol):
+    """What the bot needs from the retriever (`retrieval.index.Index` provides it)."""
+
+    @property
+    def lecture(self) -> Lecture: ...
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    def answer(self, query: str, k: int = 3, chapter: int | None = None) -> Answer: ...
+
+
+def describe_error(error: Exception, lang: str) -> tuple[str, bool]:
+    """(message for the user, whether to log the traceback) for an app command error."""
+    lang = "ko" if lang == "ko" else "en"
+    original = getattr(error, "original", None) or error.__cause__
+    if isinstance(error, app_commands.CommandOnCooldown):
+        per = error.cooldown.per
+        return t("cooldown", lang, per=per, retry=error.retry_after), False
+    if isinstance(error, app_commands.TransformerError) and isinstance(original, LectureBotError):
+        return t("bad_time", lang, reason=str(original), examples=EXAMPLES), False
+    if isinstance(original, QueryError):
+        return t("bad_question", lang, reason=str(original)), False
+    if isinstance(original, LectureBotError):
+        return str(original), False
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        return t("error_outdated", lang), False
+    if isinstance(error, app_commands.CheckFailure):
+        return t("error_forbidden", lang), False
+    return t("error_generic", lang), True
+
+
+class LectureTree(app_commands.CommandTree):
+    """The command tree: one error handler for every command, replying ephemerally."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        message, log_traceback = describe_error(error, lang_of(interaction.locale))
+        command = interaction.command.qualified_name if interaction.command else "?"
+        if log_traceback:
+            log.error("command /%s failed", command, exc_info=error)
+        else:
+            log.info("command /%s refused: %s", command, type(error).__name__)
+        try:
+            await reply(interaction, content=message, ephemeral=True)
+        except discord.HTTPException as send_error:
+            log.warning("could not tell the user about an error: %s", send_error)
+
+
+class LectureBot(commands.Bot):
+    """The lecture bot. Dependencies come in through the constructor:
+
+    - `load_index`: builds the retriever (run once, in a thread, in `setup_hook`); `None` for a
+      bot that only syncs its commands;
+    - `question_cooldown`: seconds between two questions of one user;
+    - `defer_after`: seconds of thinking after which the reply is deferred (Discord allows 3);
+    - `view_timeout`: seconds after which buttons are disabled.
+    """
+
+    def __init__(
+        self,
+        *,
+        load_index: Callable[[], Answerer] | None,
+        settings: Settings | None = None,
+        extensions: Sequence[str] = EXTENSIONS,
+        question_cooldown: float = 3.0,
+        defer_after: float = 2.0,
+        view_timeout: float = 180.0,
+        **options: Any,
+    ):
+        options.setdefault("intents", discord.Intents(guilds=True))  # nothing privileged
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=LectureTree,
+            **options,
+        )
+        self.settings = settings
+        self._load_index = load_index
+        self._extensions = tuple(extensions)
+        self.question_cooldown = question_cooldown
+        self.defer_after = defer_after
+        self.view_timeout = view_timeout
+        self.index: Answerer | None = None
+        self._quote_at: Callable[[float], str] | None = None
+        self._cooldowns: dict[int, app_commands.Cooldown] = {}
+
+    async def setup_hook(self) -> None:
+        if self._load_index is not None:
+            log.info("loading the lecture index")
+            self.index = await asyncio.to_thread(self._load_index)
+            self._quote_at = _make_quoter(self.index.lecture)
+            log.info(
+                "index ready: %s (%d chapters)",
+                self.index.catalog.title,
+                len(self.index.catalog.chapters),
+            )
+        await self.tree.set_translator(LectureTranslator())
+        for extension in self._extensions:
+            await self.load_extension(extension)
+
+    async def on_ready(self) -> None:
+        # Fires on every reconnect: never sync the tree here.
+        log.info("connected as %s (id %s)", self.user, self.user.id if self.user else "?")
+
+    @property
+    def catalog(self) -> Catalog:
+        if self.index is None:
+            raise RuntimeError("the index is not loaded (this bot was built for syncing)")
+        return self.index.catalog
+
+    def quote_at(self, seconds: float) -> str:
+        """What is said at `seconds` (a few words), or '' past the transcript."""
+        return self._quote_at(seconds) if self._quote_at is not None else ""
+
+    def question_retry_after(self, user_id: int) -> app_commands.CommandOnCooldown | None:
+        """Counts a question of `user_id`; the cooldown error when it comes too soon."""
+        if self.question_cooldown <= 0:
+            return None
+        bucket = self._cooldowns.get(user_id)
+        if bucket is None:
+            bucket = self._cooldowns[user_id] = app_commands.Cooldown(1, self.question_cooldown)
+        retry_after = bucket.update_rate_limit()
+        if retry_after:
+            return app_commands.CommandOnCooldown(bucket, retry_after)
+        if len(self._cooldowns) > 10_000:
+            self._cooldowns = {user_id: bucket}
+        return None
+
+    async def think(
+        self,
+        interaction: discord.Interaction,
+        func: Callable[..., T],
+        *args: Any,
+        ephemeral: bool = False,
+    ) -> T:
+        """Run CPU work `func(*args)` in a thread; defer the reply if it takes longer than
+        `defer_after` seconds, so Discord's 3-second deadline is never missed."""
+        task = asyncio.ensure_future(asyncio.to_thread(func, *args))
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        if not done and not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        return await task
+
+
+async def question_check(interaction: discord.Interaction) -> bool:
+    """A check: one question per user every `bot.question_cooldown` seconds, shared by /ask and
+    the "Ask the lecture" menu (raises `CommandOnCooldown`)."""
+    client = interaction.client
+    if isinstance(client, LectureBot):
+        error = client.question_retry_after(interaction.user.id)
+        if error is not None:
+            raise error
+    return True
+
+
+def _make_quoter(lecture: Lecture) -> Callable[[float], str]:
+    try:
+        from retrieval.timing import WordClock  # provided by the captions work (optional)
+    except ImportError:
+        WordClock = None
+    if WordClock is not None:
+        try:
+            return WordClock(lecture).quote_at
+        except LectureBotError as error:
+            log.info("word timings unavailable (%s); quoting whole segments", error)
+
+    def segment_quote(seconds: float) -> str:
+        segment = lecture.segment_at(seconds)
+        return segment.text if segment is not None else ""
+
+    return segment_quote

@@ -1,0 +1,124 @@
+"""/ask and the "Ask the lecture" message menu: questions answered with the lecture's moments."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import embeds
+from bot.discord.client import question_check
+from bot.discord.cogs.chapters import chapter_choices
+from bot.discord.i18n import lang_of, t
+from bot.discord.views import AnswerPages, Paginator, reply
+
+if TYPE_CHECKING:
+    from bot.discord.client import LectureBot
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 300
+#: Hits asked for once; "More results" pages through them three at a time.
+MAX_HITS = 9
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: LectureBot):
+        self.bot = bot
+        # Context menus cannot be declared inside a cog with a decorator: build one by hand.
+        self.ask_menu = app_commands.ContextMenu(name="Ask the lecture", callback=self.ask_message)
+        self.ask_menu.checks.append(question_check)
+        self.bot.tree.add_command(self.ask_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(
+        question="Your question, in English or Korean",
+        chapter="Only search this chapter (its number)",
+        private="Only you see the answer (default: everyone in the channel)",
+    )
+    @app_commands.check(question_check)
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, MAX_QUESTION],
+        chapter: app_commands.Range[int, 1, 24] | None = None,
+        private: bool = False,
+    ) -> None:
+        """Ask the lecture a question and get the moments that answer it."""
+        lang = lang_of(interaction.locale)
+        question = " ".join(str(question).split())
+        if len(question) > MAX_QUESTION:  # Discord enforces it; a forged payload may not
+            text = t("too_long", lang, limit=MAX_QUESTION, length=len(question))
+            await reply(interaction, content=text, ephemeral=True)
+            return
+        await self.answer(interaction, question, chapter=chapter, private=private)
+
+    @ask.autocomplete("chapter")
+    async def ask_chapter_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return chapter_choices(self.bot.catalog, str(current), lang_of(interaction.locale))
+
+    async def ask_message(self, interaction: discord.Interaction, message: discord.Message):
+        lang = lang_of(interaction.locale)
+        question = " ".join(message.content.split())
+        if not question:
+            await reply(interaction, content=t("empty_message", lang), ephemeral=True)
+            return
+        await self.answer(interaction, embeds.trim(question, MAX_QUESTION), chapter=None)
+
+    async def answer(
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        *,
+        chapter: int | None,
+        private: bool = False,
+    ) -> None:
+        """Search off the event loop and reply with the first page of hits (or suggestions)."""
+        lang = lang_of(interaction.locale)
+        catalog = self.bot.catalog
+        if chapter is not None and not 1 <= chapter <= len(catalog.chapters):
+            text = t("no_chapter", lang, number=chapter, count=len(catalog.chapters))
+            await reply(interaction, content=text, ephemeral=True)
+            return
+        log.info(
+            "question from user %s (%d characters, chapter %s)",
+            interaction.user.id,
+            len(question),
+            chapter,
+        )
+        index = self.bot.index
+        assert index is not None
+        result = await self.bot.think(
+            interaction, index.answer, question, MAX_HITS, chapter, ephemeral=private
+        )
+        if not result.found:
+            embed = embeds.no_match_embed(result, catalog, lang)
+            await reply(interaction, embed=embed, ephemeral=private)
+            return
+        view = Paginator(
+            AnswerPages(result, catalog),
+            owner_id=interaction.user.id,
+            lang=lang,
+            next_label="more_results",
+            shareable=private,
+            timeout=self.bot.view_timeout,
+        )
+        if not view.needed:
+            await reply(interaction, embed=view.current_embed(), ephemeral=private)
+            view.stop()
+            return
+        view.message = await reply(
+            interaction, embed=view.current_embed(), view=view, ephemeral=private
+        )
+
+
+async def setup(bot: LectureBot) -> None:
+    await bot.add_cog(Ask(bot))

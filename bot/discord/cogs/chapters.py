@@ -1,0 +1,76 @@
+"""/chapter (with autocomplete and previous/next) and /chapters."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import embeds
+from bot.discord.i18n import Lang, lang_of, t
+from bot.discord.views import ChapterPages, Paginator, reply
+
+if TYPE_CHECKING:
+    from bot.discord.client import LectureBot
+    from retrieval.lecture import Catalog
+
+MAX_CHOICES, CHOICE_LENGTH = 25, 100
+
+
+def chapter_choices(catalog: Catalog, current: str, lang: Lang) -> list[app_commands.Choice[int]]:
+    """Autocomplete: chapters whose number starts with, or whose title (in `lang` or English)
+    contains, what the user typed; at most 25 choices of at most 100 characters."""
+    typed = " ".join(current.split()).casefold()
+    matches = []
+    for chapter in catalog.chapters:
+        titles = (chapter.display_title(lang).casefold(), chapter.title.casefold())
+        if not typed or str(chapter.number).startswith(typed) or any(typed in x for x in titles):
+            name = f"{chapter.number}. {chapter.display_title(lang)}"
+            matches.append(
+                app_commands.Choice(name=embeds.trim(name, CHOICE_LENGTH), value=chapter.number)
+            )
+    return matches[:MAX_CHOICES]
+
+
+class Chapters(commands.Cog):
+    def __init__(self, bot: LectureBot):
+        self.bot = bot
+
+    @app_commands.command(name="chapter")
+    @app_commands.describe(number="Chapter number; type a number or part of the title")
+    async def chapter(
+        self, interaction: discord.Interaction, number: app_commands.Range[int, 1, 24]
+    ) -> None:
+        """Show one chapter: summary, key points and where it starts."""
+        lang = lang_of(interaction.locale)
+        catalog = self.bot.catalog
+        if not 1 <= number <= len(catalog.chapters):  # validate what autocomplete suggested
+            text = t("no_chapter", lang, number=number, count=len(catalog.chapters))
+            await reply(interaction, content=text, ephemeral=True)
+            return
+        view = Paginator(
+            ChapterPages(catalog),
+            owner_id=interaction.user.id,
+            lang=lang,
+            page=number - 1,
+            timeout=self.bot.view_timeout,
+        )
+        view.message = await reply(interaction, embed=view.current_embed(), view=view)
+
+    @chapter.autocomplete("number")
+    async def chapter_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return chapter_choices(self.bot.catalog, str(current), lang_of(interaction.locale))
+
+    @app_commands.command(name="chapters")
+    async def chapters(self, interaction: discord.Interaction) -> None:
+        """List every chapter with a link to where it starts."""
+        lang = lang_of(interaction.locale)
+        await reply(interaction, embed=embeds.chapters_embed(self.bot.catalog, lang))
+
+
+async def setup(bot: LectureBot) -> None:
+    await bot.add_cog(Chapters(bot))

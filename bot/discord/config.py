@@ -1,0 +1,145 @@
+"""Settings for the Discord bot, read from the environment and `.env` (python-dotenv).
+
+The token is a secret: it is kept out of `repr`, and `TokenRedactor` scrubs it from any log
+record that might echo it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from retrieval.errors import LectureBotError
+
+#: Test/development hooks: point the client at a fake Discord (see tests/bot/fake_discord.py).
+API_BASE_VAR = "LECTURE_BOT_DISCORD_API_BASE"
+GATEWAY_VAR = "LECTURE_BOT_DISCORD_GATEWAY"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(LectureBotError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token: str = field(repr=False)
+    guild_id: int | None = None
+    log_level: str = "INFO"
+    data_dir: Path | None = None
+    api_base: str | None = None
+    gateway_url: str | None = None
+
+    def __repr__(self) -> str:
+        masked = "***" if self.token else "(unset)"
+        return (
+            f"Settings(token={masked}, guild_id={self.guild_id}, log_level={self.log_level!r}, "
+            f"data_dir={self.data_dir}, api_base={self.api_base}, gateway_url={self.gateway_url})"
+        )
+
+    __str__ = __repr__
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        dotenv_path: Path | str | None = None,
+        *,
+        require_token: bool = True,
+    ) -> Settings:
+        """Settings from `environ` (default `os.environ`) over `.env` (default `./.env`)."""
+        path = Path(dotenv_path) if dotenv_path is not None else Path.cwd() / ".env"
+        values: dict[str, str] = {}
+        if path.is_file():
+            values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+
+        token = values.get("DISCORD_TOKEN", "").strip()
+        if require_token and not token:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set: put DISCORD_TOKEN=<your bot token> in .env or the "
+                "environment (see the README, 'Discord bot')."
+            )
+        if token and any(ch.isspace() for ch in token):
+            raise ConfigError("DISCORD_TOKEN contains spaces; paste the bot token exactly.")
+        return cls(
+            token=token,
+            guild_id=_guild_id(values.get("DISCORD_GUILD_ID", "")),
+            log_level=_log_level(values.get("LOG_LEVEL", "")),
+            data_dir=Path(values["LECTURE_DATA_DIR"]) if values.get("LECTURE_DATA_DIR") else None,
+            api_base=values.get(API_BASE_VAR) or None,
+            gateway_url=values.get(GATEWAY_VAR) or None,
+        )
+
+
+def _guild_id(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ConfigError(f"DISCORD_GUILD_ID must be a numeric server id, not {raw[:30]!r}.")
+    return int(raw)
+
+
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {raw[:20]!r}.")
+    return level
+
+
+def apply_endpoint_overrides(settings: Settings) -> None:
+    """Point discord.py at another API/gateway (tests and local development only).
+
+    discord.py builds every REST URL from `discord.http.Route.BASE`; a non-sharded client opens
+    the gateway at `DiscordWebSocket.DEFAULT_GATEWAY` (it does not ask `GET /gateway/bot`) and
+    resumes at READY's `resume_gateway_url`.
+    """
+    if settings.api_base:
+        import discord.http
+
+        discord.http.Route.BASE = settings.api_base.rstrip("/")
+    if settings.gateway_url:
+        import yarl
+        from discord.gateway import DiscordWebSocket
+
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+class TokenRedactor(logging.Filter):
+    """Replaces the token in any log message with `[token]`; attach it to handlers."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.token:
+            return True
+        message = record.getMessage()
+        if self.token in message:
+            record.msg = message.replace(self.token, "[token]")
+            record.args = None
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, "[token]")
+        return True
+
+
+def configure_logging(settings: Settings) -> logging.Handler:
+    """Log to stderr at `settings.log_level`, scrubbing the token; returns the handler."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)-8s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+    )
+    handler.addFilter(TokenRedactor(settings.token))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(settings.log_level)
+    return handler

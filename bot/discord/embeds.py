@@ -1,0 +1,328 @@
+"""The Discord renderer: `Answer`, `Chapter` and friends as embeds within Discord's limits.
+
+Pure functions of retrieval data; no network, no client. Snippets are trimmed on a word
+boundary with an ellipsis, matched words (`Hit.spans`) are bold, the rest is markdown-escaped,
+and every time is a masked link `[h:mm:ss](url)`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import discord
+from discord.utils import escape_markdown
+
+from bot.discord.i18n import Lang, t
+from retrieval.timecode import EXAMPLES, format_time
+
+if TYPE_CHECKING:
+    from retrieval.lecture import Catalog, Chapter
+    from retrieval.results import Answer, Hit
+
+TITLE_LIMIT, DESCRIPTION_LIMIT, FIELD_NAME_LIMIT, FIELD_LIMIT = 256, 4096, 256, 1024
+FIELD_COUNT_LIMIT, FOOTER_LIMIT, TOTAL_LIMIT = 25, 2048, 6000
+ELLIPSIS = "…"
+PER_PAGE = 3
+SNIPPET_EN, SNIPPET_KO = 560, 360
+COLOUR = discord.Colour.blurple()
+
+__all__ = [
+    "EXAMPLES",
+    "PER_PAGE",
+    "answer_embed",
+    "chapter_embed",
+    "chapters_embed",
+    "help_embed",
+    "highlight",
+    "limit_violations",
+    "link_embed",
+    "no_match_embed",
+    "trim",
+]
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def trim(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters on a word boundary, with an ellipsis if cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+def masked_link(seconds: float, url: str) -> str:
+    return f"[{format_time(seconds)}]({url})"
+
+
+def _merge(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((max(0, s), min(length, e)) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _word_start(text: str, position: int) -> int:
+    space = text.rfind(" ", 0, max(0, position))
+    return space + 1
+
+
+def _render(text: str, spans: list[tuple[int, int]], start: int, budget: int) -> str:
+    end = len(text)
+    if end - start > budget:
+        cut = text.rfind(" ", start, start + budget)
+        end = cut if cut > start + budget // 2 else start + budget
+    pieces = [ELLIPSIS] if start > 0 else []
+    position = start
+    for span_start, span_end in spans:
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        if span_start >= span_end:
+            continue
+        pieces.append(escape_markdown(text[position:span_start]))
+        pieces.append(f"**{escape_markdown(text[span_start:span_end])}**")
+        position = span_end
+    pieces.append(escape_markdown(text[position:end]))
+    if end < len(text):
+        pieces.append(ELLIPSIS)
+    return "".join(pieces).strip()
+
+
+def highlight(text: str, spans: Sequence[tuple[int, int]], limit: int) -> str:
+    """A snippet of `text` of at most `limit` characters: matched spans bold, markdown escaped,
+    starting a little before the first match when the text is too long to show whole."""
+    merged = _merge(spans, len(text))
+    start = 0
+    if len(text) > limit and merged and merged[0][0] > limit // 3:
+        start = _word_start(text, merged[0][0] - limit // 6)
+    budget = limit
+    while budget > 0:
+        rendered = _render(text, merged, start, budget)
+        if len(rendered) <= limit:
+            return rendered
+        budget -= max(1, len(rendered) - limit)
+    return ELLIPSIS
+
+
+def _chapter_title(catalog: Catalog, number: int, fallback: str, lang: Lang) -> str:
+    try:
+        return catalog.chapter(number).display_title(lang)
+    except KeyError:
+        return fallback
+
+
+def _lecture_title(catalog: Catalog, lang: Lang) -> str:
+    return catalog.title_ko if lang == "ko" and catalog.title_ko else catalog.title
+
+
+def hit_field(hit: Hit, catalog: Catalog, lang: Lang, show_korean: bool) -> tuple[str, str]:
+    """(name, value) of one hit's embed field."""
+    title = _chapter_title(catalog, hit.chapter, hit.chapter_title, lang)
+    name = trim(f"{hit.rank}. {t('chapter_label', lang, number=hit.chapter)} · {title}", 256)
+    value = f"{masked_link(hit.start, hit.url)} {highlight(hit.text, hit.spans, SNIPPET_EN)}"
+    if show_korean and hit.text_ko:
+        value += f"\n> **{t('korean', lang)}:** {highlight(hit.text_ko, hit.spans_ko, SNIPPET_KO)}"
+    return name, trim(value, FIELD_LIMIT)
+
+
+def page_count(answer: Answer, per_page: int = PER_PAGE) -> int:
+    return max(1, math.ceil(len(answer.hits) / per_page))
+
+
+def answer_embed(
+    answer: Answer, catalog: Catalog, lang: Lang, page: int = 0, per_page: int = PER_PAGE
+) -> discord.Embed:
+    """One page (`per_page` hits) of an answer; Korean text beside English for Korean queries."""
+    hits = answer.hits[page * per_page : (page + 1) * per_page]
+    embed = discord.Embed(
+        title=trim(t("answer_title", lang, query=one_line(answer.query)), TITLE_LIMIT),
+        colour=COLOUR,
+    )
+    show_korean = answer.lang == "ko" or lang == "ko"
+    for hit in hits:
+        name, value = hit_field(hit, catalog, lang, show_korean)
+        embed.add_field(name=name, value=value, inline=False)
+    first = page * per_page + 1
+    footer = t(
+        "results_footer",
+        lang,
+        lecture=_lecture_title(catalog, lang),
+        first=first,
+        last=first + len(hits) - 1,
+        total=len(answer.hits),
+    )
+    embed.set_footer(text=trim(footer, FOOTER_LIMIT))
+    return embed
+
+
+def _chapter_line(chapter: Chapter, catalog: Catalog, lang: Lang) -> str:
+    link = masked_link(chapter.start, catalog.url(chapter.start))
+    return f"**{chapter.number}.** {link} {escape_markdown(chapter.display_title(lang))}"
+
+
+def no_match_embed(answer: Answer, catalog: Catalog, lang: Lang) -> discord.Embed:
+    """The honest reply when nothing matches, with the chapters closest to the question."""
+    query = trim(one_line(answer.query), 200)
+    lines = [escape_markdown(t("no_match", lang, query=query)), ""]
+    if answer.suggestions:
+        lines.append(f"**{t('suggestions', lang)}**")
+        lines.extend(_chapter_line(chapter, catalog, lang) for chapter in answer.suggestions[:5])
+    else:
+        lines.append(t("no_suggestions", lang))
+    embed = discord.Embed(
+        title=t("no_match_title", lang),
+        description=trim("\n".join(lines), DESCRIPTION_LIMIT),
+        colour=discord.Colour.light_grey(),
+    )
+    embed.set_footer(text=trim(_lecture_title(catalog, lang), FOOTER_LIMIT))
+    return embed
+
+
+def _bullets(points: Sequence[str], limit: int) -> str:
+    lines: list[str] = []
+    used = 0
+    for point in points:
+        line = f"• {trim(escape_markdown(point), limit - 2)}"
+        if used + len(line) + 1 > limit:
+            if not lines:
+                lines.append(trim(line, limit))
+            elif used + 2 <= limit:
+                lines.append(ELLIPSIS)
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def chapter_embed(chapter: Chapter, catalog: Catalog, lang: Lang) -> discord.Embed:
+    """A chapter: title (linking to its start), summary, key points, start and length."""
+    url = catalog.url(chapter.start)
+    title = f"{t('chapter_label', lang, number=chapter.number)} · {chapter.display_title(lang)}"
+    embed = discord.Embed(
+        title=trim(title, TITLE_LIMIT),
+        url=url,
+        description=trim(escape_markdown(chapter.summary(lang)), DESCRIPTION_LIMIT - 1000),
+        colour=COLOUR,
+    )
+    points = chapter.key_points(lang)
+    if points:
+        embed.add_field(
+            name=t("key_points", lang), value=_bullets(points, FIELD_LIMIT), inline=False
+        )
+    embed.add_field(name=t("starts_at", lang), value=masked_link(chapter.start, url), inline=True)
+    embed.add_field(name=t("duration", lang), value=format_time(chapter.duration), inline=True)
+    footer = t(
+        "chapter_footer",
+        lang,
+        lecture=_lecture_title(catalog, lang),
+        number=chapter.number,
+        count=len(catalog.chapters),
+    )
+    embed.set_footer(text=trim(footer, FOOTER_LIMIT))
+    return embed
+
+
+def chapters_embed(catalog: Catalog, lang: Lang) -> discord.Embed:
+    """Every chapter with its start link: the description first, then fields, within limits."""
+    lecture = _lecture_title(catalog, lang)
+    title = trim(t("chapters_title", lang, lecture=lecture, count=len(catalog.chapters)), 256)
+    embed = discord.Embed(title=title, url=catalog.video_url, colour=COLOUR)
+    lines = [_chapter_line(chapter, catalog, lang) for chapter in catalog.chapters]
+    budget = TOTAL_LIMIT - len(title) - 100  # room for the overflow note
+    description: list[str] = []
+    used = 0
+    position = 0
+    while position < len(lines) and used + len(lines[position]) + 1 <= DESCRIPTION_LIMIT:
+        description.append(lines[position])
+        used += len(lines[position]) + 1
+        position += 1
+    embed.description = "\n".join(description)
+    budget -= len(embed.description)
+    while position < len(lines) and len(embed.fields) < FIELD_COUNT_LIMIT:
+        chunk: list[str] = []
+        size = 0
+        while position < len(lines) and size + len(lines[position]) + 1 <= FIELD_LIMIT:
+            chunk.append(lines[position])
+            size += len(lines[position]) + 1
+            position += 1
+        if not chunk or size + 1 > budget:
+            break
+        embed.add_field(name="\u200b", value="\n".join(chunk), inline=False)
+        budget -= size + 1
+    if position < len(lines):
+        rest = t("more_chapters", lang, count=len(lines) - position)
+        embed.set_footer(text=rest)
+    return embed
+
+
+def link_embed(seconds: int, catalog: Catalog, quote: str, lang: Lang) -> discord.Embed:
+    """A moment: its deep link, its chapter and what is said there."""
+    url = catalog.url(seconds)
+    chapter = catalog.chapter_at(seconds)
+    embed = discord.Embed(
+        title=t("link_title", lang, time=format_time(seconds)),
+        url=url,
+        description=masked_link(seconds, url),
+        colour=COLOUR,
+    )
+    chapter_value = (
+        f"{_chapter_line(chapter, catalog, lang)} "
+        f"({t('starts_at', lang)} {format_time(chapter.start)})"
+    )
+    embed.add_field(
+        name=t("in_chapter", lang), value=trim(chapter_value, FIELD_LIMIT), inline=False
+    )
+    said = escape_markdown(one_line(quote)) if quote.strip() else t("nothing_said", lang)
+    embed.add_field(name=t("said", lang), value=trim(said, FIELD_LIMIT), inline=False)
+    embed.set_footer(text=trim(_lecture_title(catalog, lang), FOOTER_LIMIT))
+    return embed
+
+
+HELP_TOPICS = ("ask", "chapters", "link")
+
+
+def help_embed(catalog: Catalog | None, lang: Lang, topic: str | None = None) -> discord.Embed:
+    """How to use the bot, in `lang`; one topic or all of them."""
+    lecture = _lecture_title(catalog, lang) if catalog is not None else "the lecture"
+    embed = discord.Embed(
+        title=t("help_title", lang),
+        description=t("help_intro", lang, lecture=lecture),
+        colour=COLOUR,
+    )
+    names = {"ask": "/ask", "chapters": "/chapter · /chapters", "link": "/link"}
+    for name in [topic] if topic in HELP_TOPICS else HELP_TOPICS:
+        embed.add_field(name=names[name], value=t(f"help_{name}", lang), inline=False)
+    return embed
+
+
+def limit_violations(embed: discord.Embed) -> list[str]:
+    """Every Discord embed limit that `embed` breaks (empty when it is valid)."""
+    problems: list[str] = []
+    if embed.title and len(embed.title) > TITLE_LIMIT:
+        problems.append(f"title {len(embed.title)} > {TITLE_LIMIT}")
+    if embed.description and len(embed.description) > DESCRIPTION_LIMIT:
+        problems.append(f"description {len(embed.description)} > {DESCRIPTION_LIMIT}")
+    if len(embed.fields) > FIELD_COUNT_LIMIT:
+        problems.append(f"{len(embed.fields)} fields > {FIELD_COUNT_LIMIT}")
+    for position, field in enumerate(embed.fields):
+        if not field.name or len(field.name) > FIELD_NAME_LIMIT:
+            problems.append(f"field {position} name length {len(field.name or '')}")
+        if not field.value or len(field.value) > FIELD_LIMIT:
+            problems.append(f"field {position} value length {len(field.value or '')}")
+    if embed.footer.text and len(embed.footer.text) > FOOTER_LIMIT:
+        problems.append(f"footer {len(embed.footer.text)} > {FOOTER_LIMIT}")
+    if len(embed) > TOTAL_LIMIT:
+        problems.append(f"total {len(embed)} > {TOTAL_LIMIT}")
+    return problems

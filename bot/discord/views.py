@@ -1,0 +1,191 @@
+"""Buttons: a paginator whose data source (`PageSource.format_page`) is apart from its controls.
+
+Only the person who asked may press (others get an ephemeral refusal in `interaction_check`);
+buttons are disabled at the edges and when the view times out.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
+
+import discord
+
+from bot.discord import embeds
+from bot.discord.i18n import Lang, lang_of, t
+
+if TYPE_CHECKING:
+    from retrieval.lecture import Catalog
+    from retrieval.results import Answer
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class PageSource(Protocol):
+    """What a paginator shows: a number of pages and how to draw one."""
+
+    def page_count(self) -> int: ...
+
+    def format_page(self, page: int, lang: Lang) -> discord.Embed: ...
+
+
+class AnswerPages:
+    """An answer's hits, `per_page` at a time."""
+
+    def __init__(self, answer: Answer, catalog: Catalog, per_page: int = embeds.PER_PAGE):
+        self.answer, self.catalog, self.per_page = answer, catalog, per_page
+
+    def page_count(self) -> int:
+        return embeds.page_count(self.answer, self.per_page)
+
+    def format_page(self, page: int, lang: Lang) -> discord.Embed:
+        return embeds.answer_embed(self.answer, self.catalog, lang, page, self.per_page)
+
+
+class ChapterPages:
+    """The catalog's chapters, one per page (page = number - 1)."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+
+    def page_count(self) -> int:
+        return len(self.catalog.chapters)
+
+    def format_page(self, page: int, lang: Lang) -> discord.Embed:
+        return embeds.chapter_embed(self.catalog.chapters[page], self.catalog, lang)
+
+
+async def reply(
+    interaction: discord.Interaction, *, ephemeral: bool = False, **kwargs: Any
+) -> discord.InteractionMessage | discord.WebhookMessage | None:
+    """Send a message for `interaction`: the response if none was sent yet, else a followup.
+
+    Returns the message when Discord reports it (to edit it later), never pinging anyone.
+    """
+    kwargs["allowed_mentions"] = NO_MENTIONS
+    kwargs = {key: value for key, value in kwargs.items() if value is not None}
+    if interaction.response.is_done():
+        return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+    callback = await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+    resource = callback.resource if callback is not None else None
+    return resource if isinstance(resource, discord.InteractionMessage) else None
+
+
+class OwnedView(discord.ui.View):
+    """A view only its owner may use; disables its buttons on timeout."""
+
+    def __init__(self, *, owner_id: int, lang: Lang, timeout: float | None = 180.0):
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.lang = lang
+        self.message: discord.InteractionMessage | discord.WebhookMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            t("not_yours", lang_of(interaction.locale)),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+        return False
+
+    def disable_all(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+
+    async def on_timeout(self) -> None:
+        self.disable_all()
+        if self.message is None:
+            return
+        try:
+            await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            log.debug("could not disable buttons after timeout: %s", error)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        log.error("button %r failed", getattr(item, "custom_id", item), exc_info=error)
+        lang = lang_of(interaction.locale)
+        try:
+            await reply(interaction, content=t("error_generic", lang), ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not report a button error to the user")
+
+
+class Paginator(OwnedView):
+    """Previous / next (or "More results") over a `PageSource`, plus "Share" for private
+    answers, which posts the current page publicly."""
+
+    def __init__(
+        self,
+        source: PageSource,
+        *,
+        owner_id: int,
+        lang: Lang,
+        page: int = 0,
+        next_label: str = "next",
+        shareable: bool = False,
+        timeout: float | None = 180.0,
+    ):
+        super().__init__(owner_id=owner_id, lang=lang, timeout=timeout)
+        self.source = source
+        self.page = page
+        self.previous_page.label = t("previous", lang)
+        self.next_page.label = t(next_label, lang)
+        self.share.label = t("share", lang)
+        if not shareable:
+            self.remove_item(self.share)
+        self._update_buttons()
+
+    @property
+    def needed(self) -> bool:
+        """Whether the view has anything to offer (more than one page, or sharing)."""
+        return self.source.page_count() > 1 or self.share in self.children
+
+    def current_embed(self) -> discord.Embed:
+        return self.source.format_page(self.page, self.lang)
+
+    def _update_buttons(self) -> None:
+        self.previous_page.disabled = self.page <= 0
+        self.next_page.disabled = self.page >= self.source.page_count() - 1
+        if self.source.page_count() <= 1:
+            self.remove_item(self.previous_page)
+            self.remove_item(self.next_page)
+
+    async def show_page(self, interaction: discord.Interaction, page: int) -> None:
+        self.page = max(0, min(page, self.source.page_count() - 1))
+        self._update_buttons()
+        await interaction.response.edit_message(
+            embed=self.current_embed(), view=self, allowed_mentions=NO_MENTIONS
+        )
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, row=0)
+    async def previous_page(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]
+    ) -> None:
+        await self.show_page(interaction, self.page - 1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, row=0)
+    async def next_page(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]
+    ) -> None:
+        await self.show_page(interaction, self.page + 1)
+
+    @discord.ui.button(label="Share", style=discord.ButtonStyle.success, row=0)
+    async def share(self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]):
+        embed = self.source.format_page(self.page, self.lang)
+        await interaction.response.send_message(
+            content=t("shared_by", self.lang, user=interaction.user.mention),
+            embed=embed,
+            allowed_mentions=NO_MENTIONS,
+        )
+        button.disabled = True
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as error:
+                log.debug("could not disable the share button: %s", error)
