@@ -40,10 +40,16 @@ class Token:
 def normalize(text: str) -> str:
     """NFKC, case-folded, with format/control characters (zero-width, bidi marks) removed."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(
-        " " if unicodedata.category(char) in _INVISIBLE_CATEGORIES and char not in " " else char
-        for char in folded
-    )
+    return "".join(_visible(char) for char in folded)
+
+
+def _visible(char: str) -> str:
+    # Format characters (zero-width space/joiners, bidi marks, soft hyphen) vanish, so
+    # "tokeni\u200bzation" is one word; control characters (newlines, tabs) separate words.
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return ""
+    return " " if category in _INVISIBLE_CATEGORIES else char
 
 
 class Analyzer:
