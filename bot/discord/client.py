@@ -105,6 +105,8 @@ class LectureBot(commands.Bot):
         **options: Any,
     ):
         options.setdefault("intents", discord.Intents(guilds=True))  # nothing privileged
+        # The bot never joins voice: skip discord.py's "PyNaCl/davey is not installed" warnings.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

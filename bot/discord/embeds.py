@@ -147,7 +147,7 @@ def answer_embed(
     """One page (`per_page` hits) of an answer; Korean text beside English for Korean queries."""
     hits = answer.hits[page * per_page : (page + 1) * per_page]
     embed = discord.Embed(
-        title=trim(t("answer_title", lang, query=one_line(answer.query)), TITLE_LIMIT),
+        title=trim(t("answer_title", lang, query=trim(one_line(answer.query), 200)), TITLE_LIMIT),
         colour=COLOUR,
     )
     show_korean = answer.lang == "ko" or lang == "ko"
