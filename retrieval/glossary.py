@@ -24,6 +24,12 @@ class QueryTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class _Group:
+    korean: bool  # a Korean <-> English group: only expands questions written in Korean
+    members: tuple[_Member, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Member:
     terms: tuple[str, ...]
     hangul_key: str  # the member without spaces when it contains Hangul, else ""
@@ -37,7 +43,7 @@ class QueryExpander:
     def __init__(self, groups: tuple[SynonymGroup, ...], analyzer: Analyzer, weight: float = 1.0):
         self.analyzer = analyzer
         self.weight = weight
-        self._groups: list[list[_Member]] = []
+        self._groups: list[_Group] = []
         for group in groups:
             members = []
             for term in group.terms:
@@ -46,7 +52,7 @@ class QueryExpander:
                 if terms:
                     members.append(_Member(terms, key))
             if len(members) > 1:
-                self._groups.append(members)
+                self._groups.append(_Group(group.kind == "korean", tuple(members)))
 
     def expand(self, query: str) -> list[QueryTerm]:
         """Query terms (in order, first occurrence kept once) plus glossary expansions."""
@@ -61,10 +67,14 @@ class QueryExpander:
         if self.weight <= 0:
             return terms
         compact = normalized.replace(" ", "")
+        korean_query = _has_hangul(compact)
         query_terms = [token.term for token in tokens]
         next_concept = max(concept_of.values(), default=-1) + 1
         present = set(concept_of)
-        for members in self._groups:
+        for group in self._groups:
+            if group.korean and not korean_query:
+                continue
+            members = group.members
             matched = [m for m in members if _matches(m, compact, query_terms)]
             if not matched:
                 continue
@@ -75,10 +85,13 @@ class QueryExpander:
                 QueryTerm(t.term, t.weight, concept) if t.concept in absorbed else t for t in terms
             ]
             for member in members:
+                # The words of a multi-word spelling share one weight: "our hf" must not
+                # search for every "our" and "hf" as strongly as "rlhf" itself.
+                weight = self.weight / len(member.terms)
                 for term in member.terms:
                     if term not in present:
                         present.add(term)
-                        terms.append(QueryTerm(term, self.weight, concept))
+                        terms.append(QueryTerm(term, weight, concept))
         return terms
 
 
