@@ -43,6 +43,7 @@ _TIMING_LINE = re.compile(
 )
 _TIMESTAMP = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})")
 _WORD_TAG = re.compile(r"<((?:\d+:)?\d{2}:\d{2}\.\d{3})>")
+_STRAY_TIMING = re.compile(r"^(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-")
 _ANY_TAG = re.compile(r"<[^>]*>")
 log = logging.getLogger(__name__)
 
@@ -79,17 +80,16 @@ def read_caption_text(path: Path) -> str:
         raise LectureDataError("is a directory, not a caption file", path) from None
     except OSError as error:
         raise LectureDataError(f"cannot read caption file ({error.strerror})", path) from None
-    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if not utf16 and b"\x00" in data[:4096]:
+        raise LectureDataError("not a caption file (binary data)", path, 1)
     try:
-        text = data.decode(encoding)
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise LectureDataError(f"not {encoding.upper()} text", path, line) from None
+        raise LectureDataError(f"not {'UTF-16' if utf16 else 'UTF-8'} text", path, line) from None
     if not text.strip():
         raise LectureDataError("caption file is empty", path, 1)
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise LectureDataError("not a caption file (binary data)", path, line)
     return text
 
 
@@ -133,7 +133,7 @@ def _timing_lines(text: str) -> list[tuple[int, str]]:
     """(line number, start text normalised to `.`) of every line that looks like cue timings."""
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if "-->" in line:
+        if "-->" in line or _STRAY_TIMING.match(line.strip()):
             match = _TIMING_LINE.match(line)
             found.append((number, match.group(1).replace(",", ".") if match else ""))
     return found
@@ -165,13 +165,12 @@ def _caption_lines(
 
 
 def _ms(timestamp: str) -> int | None:
-    """Milliseconds of `[h:]mm:ss.mmm` (or `,mmm`); None when it is not a valid time."""
+    """Milliseconds of `[h:]mm:ss.mmm` (or `,mmm`), None when it is not a time. Like the SRT
+    parser, 00:00:63 counts as 63 s; WebVTT drops such cues, which then show as skipped."""
     match = _TIMESTAMP.fullmatch(timestamp)
     if not match:
         return None
     hours, minutes, seconds, fraction = match.groups()
-    if int(minutes) > 59 or int(seconds) > 59:
-        return None
     total = (int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)
     return total * 1000 + int(fraction.ljust(3, "0"))
 
@@ -197,12 +196,14 @@ class _Deduplicator:
                     line or None,
                 )
             previous_start = start
-            self._add(caption.lines, start, max(start, end))
+            self._add(caption.lines, start, max(start, end), line)
         return self.cues
 
-    def _add(self, raw_lines: Sequence[str], start: float, end: float) -> None:
+    def _add(self, raw_lines: Sequence[str], start: float, end: float, line: int) -> None:
         entries = [(raw, _plain(raw)) for raw in raw_lines]
         entries = [(raw, plain) for raw, plain in entries if plain]
+        if any(_STRAY_TIMING.match(plain) for _, plain in entries):
+            entries = self._drop_stray_cue(entries, line)
         skip = self._context_length(entries)
         for raw, plain in entries[skip:]:
             if _WORD_TAG.search(raw):
@@ -210,6 +211,21 @@ class _Deduplicator:
             else:
                 self.cues.append(Cue(start, end, plain))
             self.recent = [*self.recent, plain][-_CONTEXT_LINES:]
+
+    def _drop_stray_cue(self, entries: list[tuple[str, str]], line: int) -> list[tuple[str, str]]:
+        """A cue whose timing line is broken (`00:00:03,000 -> ...`) lands in the text of the
+        cue before it; drop that timing line and the cue number just above it."""
+        log.warning(
+            "%s: skipped a cue with broken timings inside the cue at line %d", self.path, line
+        )
+        kept: list[tuple[str, str]] = []
+        for raw, plain in entries:
+            if _STRAY_TIMING.match(plain):
+                if kept and kept[-1][1].isdigit():
+                    kept.pop()
+                break
+            kept.append((raw, plain))
+        return kept
 
     def _context_length(self, entries: list[tuple[str, str]]) -> int:
         """How many leading untagged lines repeat the lines emitted just before."""
