@@ -1,0 +1,1 @@
+"""Benchmarks run by hand or in CI's smoke mode (`python -m bench.retrieval --smoke`)."""

@@ -1,0 +1,159 @@
+"""Retrieval at 1×, 10× and 100× the lecture: build time, query latency, peak RSS, and our
+BM25Scorer against rank-bm25's `get_scores` on the same corpus.
+
+Each scale runs in a fresh subprocess so its peak RSS is its own.
+
+    python -m bench.retrieval            # 1×, 10×, 100×
+    python -m bench.retrieval --smoke    # 1×, 2×, few repeats (CI)
+    python -m bench.retrieval --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from bench.scaled import QUESTIONS, real_lecture, scaled_lecture
+from retrieval.evaluate import load_questions
+from retrieval.index import Index
+from retrieval.scoring import reference_model
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0–100) of `values`, linear interpolation."""
+    return float(np.percentile(np.asarray(values, dtype=np.float64), q))
+
+
+def measure(times: int, repeats: int, ref_repeats: int) -> dict[str, Any]:
+    """Everything for one scale; run inside its own process."""
+    lecture = scaled_lecture(real_lecture(), times)
+    questions = [q.text for q in load_questions(QUESTIONS)]
+
+    started = time.perf_counter()
+    index = Index.build(lecture)
+    build_ms = (time.perf_counter() - started) * 1000
+
+    latencies: list[float] = []
+    for _ in range(repeats):
+        for text in questions:
+            started = time.perf_counter()
+            index.answer(text, k=3)
+            latencies.append((time.perf_counter() - started) * 1000)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+    # Scoring alone, ours vs rank-bm25, on the index's own passages and params.
+    corpus = [index.analyzer.terms(p.text) for p in index.passages]
+    params = index.config.bm25
+    started = time.perf_counter()
+    model = reference_model(corpus, params)
+    ref_build_ms = (time.perf_counter() - started) * 1000
+    queries = [[t.term for t in index.query_terms(text)] for text in questions]
+    ours: list[float] = []
+    theirs: list[float] = []
+    identical = True
+    for _ in range(ref_repeats):
+        for terms in queries:
+            started = time.perf_counter()
+            mine = index.scorer.scores(terms)
+            ours.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            reference = model.get_scores(terms)
+            theirs.append((time.perf_counter() - started) * 1000)
+            identical = identical and bool(np.allclose(mine, reference))
+    return {
+        "scale": times,
+        "segments": len(lecture.segments),
+        "passages": len(index.passages),
+        "hours": round(lecture.catalog.duration / 3600, 1),
+        "build_ms": round(build_ms, 1),
+        "queries": len(latencies),
+        "query_p50_ms": round(percentile(latencies, 50), 3),
+        "query_p99_ms": round(percentile(latencies, 99), 3),
+        "peak_rss_mb": round(rss_mb, 1),
+        "scorer_p50_ms": round(statistics.median(ours), 3),
+        "scorer_p99_ms": round(percentile(ours, 99), 3),
+        "rank_bm25_p50_ms": round(statistics.median(theirs), 3),
+        "rank_bm25_p99_ms": round(percentile(theirs, 99), 3),
+        "rank_bm25_build_ms": round(ref_build_ms, 1),
+        "scores_identical": identical,
+    }
+
+
+def run_scale(times: int, repeats: int, ref_repeats: int) -> dict[str, Any]:
+    """`measure` in a fresh interpreter, so peak RSS belongs to this scale alone."""
+    command = [
+        sys.executable,
+        "-m",
+        "bench.retrieval",
+        "--one",
+        str(times),
+        "--repeats",
+        str(repeats),
+        "--ref-repeats",
+        str(ref_repeats),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"scale {times}× failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+COLUMNS = (
+    ("scale", "scale", "{}×"),
+    ("hours", "hours", "{}"),
+    ("passages", "passages", "{}"),
+    ("build ms", "build_ms", "{}"),
+    ("query p50", "query_p50_ms", "{:.2f}"),
+    ("query p99", "query_p99_ms", "{:.2f}"),
+    ("RSS MB", "peak_rss_mb", "{}"),
+    ("ours p50", "scorer_p50_ms", "{:.3f}"),
+    ("rank-bm25 p50", "rank_bm25_p50_ms", "{:.3f}"),
+    ("identical", "scores_identical", "{}"),
+)
+
+
+def table(rows: Sequence[dict[str, Any]]) -> str:
+    cells = [[name for name, _, _ in COLUMNS]]
+    cells += [[fmt.format(row[key]) for _, key, fmt in COLUMNS] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    note = "(times in ms; query = Index.answer(k=3); ours/rank-bm25 = scoring only)"
+    return "\n".join([*lines, note])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.retrieval", description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="1× and 2×, few repeats (CI)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--scales", type=int, nargs="+", help="scales to run (default 1 10 100)")
+    parser.add_argument("--repeats", type=int, help="passes over the eval questions")
+    parser.add_argument("--ref-repeats", type=int, help="passes for the scorer comparison")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    repeats = args.repeats or (2 if args.smoke else 20)
+    ref_repeats = args.ref_repeats or (1 if args.smoke else 3)
+    if args.one:
+        print(json.dumps(measure(args.one, repeats, ref_repeats)))
+        return 0
+    scales = args.scales or ([1, 2] if args.smoke else [1, 10, 100])
+    rows = [run_scale(times, repeats, ref_repeats) for times in scales]
+    print(json.dumps(rows, indent=2) if args.json else table(rows))
+    failed = [row["scale"] for row in rows if not row["scores_identical"]]
+    if failed:
+        print(f"scores differ from rank-bm25 at scale(s) {failed}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
