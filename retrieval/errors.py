@@ -35,3 +35,8 @@ class QueryError(LectureBotError, ValueError):
 
 class TimecodeError(LectureBotError, ValueError):
     """A time such as `99:99` or `abc` that is not a valid moment of the lecture."""
+
+
+class CaptionFetchError(LectureDataError):
+    """Captions could not be fetched (YouTube refused, no network); the message is one line
+    saying why and what to do instead."""
