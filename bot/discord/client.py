@@ -123,6 +123,22 @@ class LectureBot(commands.Bot):
         self.index: Answerer | None = None
         self._quote_at: Callable[[float], str] | None = None
         self._cooldowns: dict[int, app_commands.Cooldown] = {}
+        self._guard_interaction_parser()
+
+    def _guard_interaction_parser(self) -> None:
+        """discord.py runs gateway parsers inside its connection loop, unguarded: one malformed
+        INTERACTION_CREATE (say, without a token) would raise out of `connect()` and stop the
+        bot. Wrap that one parser so a bad payload is logged and dropped instead."""
+        parsers = self._connection.parsers
+        parse = parsers["INTERACTION_CREATE"]
+
+        def guarded(data: Any) -> None:
+            try:
+                parse(data)
+            except Exception:
+                log.exception("dropped a malformed interaction")
+
+        parsers["INTERACTION_CREATE"] = guarded
 
     async def setup_hook(self) -> None:
         if self._load_index is not None:

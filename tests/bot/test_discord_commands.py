@@ -8,7 +8,7 @@ import logging
 import threading
 
 import pytest
-from conftest import Harness, StartBot
+from discord_harness import Harness, StartBot, buttons, check_embeds
 from fake_discord import (
     APP_ID,
     GUILD_ID,
@@ -19,29 +19,11 @@ from fake_discord import (
     user_message,
 )
 
-from bot.discord.embeds import limit_violations
 from bot.discord.i18n import t
 
 LINK = "https://www.youtube.com/watch?v=7xTGNNLPyMI&t={}s"
 NO_PINGS = {"parse": []}
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
-
-
-def buttons(data: dict) -> dict[str, dict]:
-    """label -> button component of a message payload."""
-    return {
-        button["label"]: button
-        for row in data.get("components", [])
-        for button in row["components"]
-    }
-
-
-def check_embeds(data: dict) -> list[dict]:
-    import discord
-
-    for embed in data.get("embeds", []):
-        assert limit_violations(discord.Embed.from_dict(embed)) == []
-    return data.get("embeds", [])
 
 
 # -- connection -------------------------------------------------------------------------------
@@ -432,6 +414,25 @@ async def test_unknown_command_and_stray_button_do_not_crash_the_bot(harness: Ha
     ok = await harness.interact(slash("ask", {"question": "tokens"}, user_id=harness.new_user()))
     assert ok.json["type"] == 4
     assert not [r for r in harness.fake.requests[mark:] if "no-such" in str(r.body)]
+
+
+async def test_malformed_interaction_payload_is_dropped_not_fatal(harness: Harness, caplog):
+    await harness.fake.dispatch("INTERACTION_CREATE", {"id": "1", "type": 2})  # no token, no data
+    callback = await harness.interact(
+        slash("ask", {"question": "tokens"}, user_id=harness.new_user())
+    )
+    assert callback.json["type"] == 4
+    assert "dropped a malformed interaction" in caplog.text
+
+
+async def test_menu_shares_the_question_cooldown_with_ask(harness: Harness):
+    user = harness.new_user()
+    await harness.interact(slash("ask", {"question": "tokens"}, user_id=user))
+    menu = await harness.interact(
+        message_command("Ask the lecture", user_message("tokens?"), user_id=user, locale="ko")
+    )
+    assert menu.data["flags"] == 64
+    assert menu.data["content"].startswith("잠시만요: 질문은 3초에 한 번")
 
 
 async def test_bot_keeps_answering_after_the_gateway_drops(harness: Harness):

@@ -6,7 +6,7 @@ import dataclasses
 
 import discord
 import pytest
-from conftest import tiny_catalog
+from discord_harness import tiny_catalog
 
 from bot.discord import embeds
 from bot.discord.config import ConfigError, Settings, TokenRedactor
