@@ -1,0 +1,189 @@
+"""The bot end to end through the fake Discord of tests/bot: INTERACTION_CREATE to the
+interaction callback POST, with 1 and with N concurrent users, and cold start of
+`lecture-bot run` (process start to index built + identified to the gateway).
+
+The real `LectureBot` with the real index over the real lecture runs in this process, the fake
+Discord on 127.0.0.1 in the same event loop (so the numbers include the fake's own work).
+
+    python -m bench.bot            # 1 and 50 concurrent users, 20 rounds; 5 cold starts
+    python -m bench.bot --smoke    # small (CI)
+    python -m bench.bot --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import discord.http
+import numpy as np
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from bench.scaled import QUESTIONS, lecture_dir, real_lecture
+from retrieval.catalog import REPO_ROOT
+from retrieval.evaluate import load_questions
+from retrieval.index import Index
+
+sys.path.insert(0, str(REPO_ROOT / "tests" / "bot"))
+from fake_discord import FakeDiscord, Request, slash
+
+from bot.discord.client import LectureBot
+
+DEADLINE_S = 3.0
+_users = itertools.count(1_500_000_000_000_000_000)
+
+
+class TimedFake(FakeDiscord):
+    """The fake Discord, noting when each request arrived (perf_counter)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrivals: dict[str, float] = {}
+
+    def route(self, request: Request) -> Any:
+        self.arrivals.setdefault(f"{request.method} {request.path}", time.perf_counter())
+        return super().route(request)
+
+
+async def one_interaction(fake: TimedFake, question: str) -> float:
+    """Seconds from dispatching a /ask to its callback POST arriving at the fake."""
+    payload = slash("ask", {"question": question}, user_id=next(_users))
+    path = f"/interactions/{payload['id']}/{payload['token']}/callback"
+    mark = fake.mark()
+    started = time.perf_counter()
+    await fake.dispatch("INTERACTION_CREATE", payload)
+    request = await fake.wait_for_request("POST", path, after=mark, timeout=30)
+    return fake.arrivals[f"POST {request.path}"] - started
+
+
+async def latencies(fake: TimedFake, questions: list[str], users: int, rounds: int) -> list[float]:
+    cycle = itertools.cycle(questions)
+    found: list[float] = []
+    for _ in range(rounds):
+        batch = [one_interaction(fake, next(cycle)) for _ in range(users)]
+        found += await asyncio.gather(*batch)
+    return found
+
+
+def summary(values: list[float]) -> dict[str, Any]:
+    ms = np.asarray(values) * 1000
+    return {
+        "interactions": len(values),
+        "p50_ms": round(float(np.percentile(ms, 50)), 1),
+        "p99_ms": round(float(np.percentile(ms, 99)), 1),
+        "max_ms": round(float(ms.max()), 1),
+        "missed_3s": int((ms > DEADLINE_S * 1000).sum()),
+    }
+
+
+async def interaction_bench(concurrency: Sequence[int], rounds: int) -> dict[str, Any]:
+    index = Index.build(real_lecture())
+    questions = [q.text for q in load_questions(QUESTIONS)]
+    fake = await TimedFake().start()
+    discord.http.Route.BASE = fake.api_base
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    bot = LectureBot(load_index=lambda: index)
+    try:
+        await bot.login(fake.token)
+        task = asyncio.create_task(bot.connect())
+        await fake.wait_connected()
+        await bot.wait_until_ready()
+        await latencies(fake, questions, 1, 3)  # warm up
+        results = {}
+        for users in concurrency:
+            results[str(users)] = summary(await latencies(fake, questions, users, rounds))
+        await bot.close()
+        await asyncio.wait_for(task, 5)
+    finally:
+        await bot.close()
+        await fake.close()
+    return results
+
+
+async def cold_start(runs: int) -> list[float]:
+    """Seconds from spawning `lecture-bot run` to its IDENTIFY at the fake gateway."""
+    found: list[float] = []
+    for _ in range(runs):
+        fake = await FakeDiscord().start()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "LECTURE_"))}
+        env.update(
+            DISCORD_TOKEN=fake.token,
+            LOG_LEVEL="WARNING",
+            LECTURE_BOT_DISCORD_API_BASE=fake.api_base,
+            LECTURE_BOT_DISCORD_GATEWAY=fake.gateway_url,
+            HEARTBEAT_FILE=os.devnull if os.name != "posix" else "/tmp/lecture-bot-bench-hb.json",
+        )
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "--data",
+            str(lecture_dir()),
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await fake.wait_until(lambda f=fake: f.gateway.identifies, timeout=60)
+            found.append(time.perf_counter() - started)
+            process.terminate()
+            await asyncio.wait_for(process.wait(), 10)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+            await fake.close()
+    return found
+
+
+async def run(smoke: bool) -> dict[str, Any]:
+    concurrency = (1, 10) if smoke else (1, 50)
+    rounds = 3 if smoke else 20
+    results: dict[str, Any] = {"interactions": await interaction_bench(concurrency, rounds)}
+    starts = await cold_start(1 if smoke else 5)
+    results["cold_start_s"] = {
+        "runs": len(starts),
+        "p50": round(float(np.median(starts)), 2),
+        "max": round(max(starts), 2),
+    }
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = ["users  interactions  p50 ms  p99 ms  max ms  missed 3 s"]
+    for users, row in results["interactions"].items():
+        lines.append(
+            f"{users:>5}  {row['interactions']:>12}  {row['p50_ms']:>6}  {row['p99_ms']:>6}  "
+            f"{row['max_ms']:>6}  {row['missed_3s']:>10}"
+        )
+    cold = results["cold_start_s"]
+    lines.append(f"cold start (spawn -> identified): median {cold['p50']} s, max {cold['max']} s")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bot", description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="few interactions, one cold start")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+    Path(REPO_ROOT / ".cache").mkdir(exist_ok=True)
+    results = asyncio.run(run(args.smoke))
+    print(json.dumps(results, indent=2) if args.json else table(results))
+    missed = sum(row["missed_3s"] for row in results["interactions"].values())
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
