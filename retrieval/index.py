@@ -25,7 +25,7 @@ class SearchConfig:
 
     window: int = 2
     stride: int = 1
-    bm25: BM25Params = field(default_factory=BM25Params)
+    bm25: BM25Params = field(default_factory=lambda: BM25Params(variant="bm25plus"))
     glossary_weight: float = 1.0
     korean_translation: bool = True
     korean: str = "bigram"
@@ -39,7 +39,10 @@ class SearchConfig:
     min_coverage: float = 0.5
     min_partial_coverage: float = 0.25
     lead_in: int = 2
-    link: str = "word"  # "word": where matched words start; "segment": the segment's start
+    split_compounds: bool = True
+    # "segment": the best segment's start; "word": interpolated to where its matched words
+    # start (measured slightly worse on 30-second paragraphs: docs/retrieval.md).
+    link: str = "segment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,9 @@ class Index:
                 f"That question is {len(text):,} characters long; please keep it under "
                 f"{MAX_QUERY_CHARS:,} (a sentence or two works best)."
             )
-        terms = self._split_compounds(self.expander.expand(text))
+        terms = self.expander.expand(text)
+        if self.config.split_compounds:
+            terms = self._split_compounds(terms)
         if not terms:
             raise QueryError(
                 "That question has no searchable words (only very common words, symbols or "
