@@ -66,6 +66,8 @@ def load_cues(path: Path) -> tuple[Cue, ...]:
 def read_caption_text(path: Path) -> str:
     """The file's text: size-checked, BOM removed (UTF-8/UTF-16), decoding errors with a line."""
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise LectureDataError("not a regular file", path)
         size = path.stat().st_size
         if size > MAX_CAPTION_BYTES:
             raise LectureDataError(
