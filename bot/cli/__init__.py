@@ -17,9 +17,9 @@ EXIT_OK, EXIT_NO_MATCH, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _command_modules() -> list[ModuleType]:
-    from bot.cli import ask, browse, evaluate, importer, serve
+    from bot.cli import ask, browse, check, evaluate, importer, serve
 
-    return [ask, browse, evaluate, importer, serve]
+    return [ask, browse, check, evaluate, importer, serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

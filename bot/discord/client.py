@@ -12,12 +12,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord.heartbeat import Heartbeat
 from bot.discord.i18n import LectureTranslator, lang_of, t
 from bot.discord.views import NO_MENTIONS, reply
 from retrieval.errors import LectureBotError, QueryError
 from retrieval.timecode import EXAMPLES
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.discord.config import Settings
     from retrieval.lecture import Catalog, Lecture
     from retrieval.results import Answer
@@ -90,7 +93,8 @@ class LectureBot(commands.Bot):
       bot that only syncs its commands;
     - `question_cooldown`: seconds between two questions of one user;
     - `defer_after`: seconds of thinking after which the reply is deferred (Discord allows 3);
-    - `view_timeout`: seconds after which buttons are disabled.
+    - `view_timeout`: seconds after which buttons are disabled;
+    - `heartbeat_file`: where to write the heartbeat every 30 s (`bot/discord/heartbeat.py`).
     """
 
     def __init__(
@@ -102,6 +106,7 @@ class LectureBot(commands.Bot):
         question_cooldown: float = 3.0,
         defer_after: float = 2.0,
         view_timeout: float = 180.0,
+        heartbeat_file: Path | None = None,
         **options: Any,
     ):
         options.setdefault("intents", discord.Intents(guilds=True))  # nothing privileged
@@ -120,6 +125,7 @@ class LectureBot(commands.Bot):
         self.question_cooldown = question_cooldown
         self.defer_after = defer_after
         self.view_timeout = view_timeout
+        self.heartbeat = Heartbeat(self, heartbeat_file) if heartbeat_file is not None else None
         self.index: Answerer | None = None
         self._quote_at: Callable[[float], str] | None = None
         self._cooldowns: dict[int, app_commands.Cooldown] = {}
@@ -151,8 +157,19 @@ class LectureBot(commands.Bot):
                 len(self.index.catalog.chapters),
             )
         await self.tree.set_translator(LectureTranslator())
+        if self.heartbeat is not None:
+            self.heartbeat.start()
         for extension in self._extensions:
             await self.load_extension(extension)
+
+    async def on_socket_event_type(self, event_type: str) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.note_event()
+
+    async def close(self) -> None:
+        if self.heartbeat is not None:
+            await self.heartbeat.stop()
+        await super().close()
 
     async def on_ready(self) -> None:
         # Fires on every reconnect: never sync the tree here.

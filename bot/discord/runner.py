@@ -25,6 +25,7 @@ from bot.discord.config import (
     apply_endpoint_overrides,
     configure_logging,
 )
+from bot.discord.heartbeat import heartbeat_path
 from retrieval.errors import LectureBotError
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ async def _serve(settings: Settings, data_dir: Path | None, sync: bool) -> int:
     bot = LectureBot(
         load_index=functools.partial(load_index, data_dir or settings.data_dir),
         settings=settings,
+        heartbeat_file=heartbeat_path(),
     )
     _install_signal_handlers(bot)
     async with bot:

@@ -1,0 +1,105 @@
+"""`lecture-bot check [--live]`: is this installation ready to serve, without touching Discord?
+
+Checks, in order: the settings (.env / environment; the token's presence only, never its
+value), the catalog, the lecture data, and that the index builds. `--live` also requires a
+fresh heartbeat from the running bot (written every 30 s; stale after 90 s). Prints one line
+per check; exits 1 with the reason on the first failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bot.cli import EXIT_NO_MATCH, EXIT_OK, add_data_option
+from bot.discord.heartbeat import STALE_AFTER, heartbeat_age, heartbeat_path, read_heartbeat
+
+
+class CheckFailed(Exception):
+    """One check failed; the message says why."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="verify settings, catalog, data and index without connecting to Discord",
+        description=(
+            "Verify DISCORD_TOKEN is set, the catalog and lecture data load and the index "
+            "builds. With --live, also require a fresh heartbeat from the running bot."
+        ),
+    )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help=f"also fail when the bot's heartbeat is missing or older than {STALE_AFTER:.0f} s",
+    )
+    parser.add_argument("--catalog", metavar="FILE", help="catalog YAML (default: chapters/)")
+    add_data_option(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        for line in checks(args):
+            print(f"ok   {line}", flush=True)
+    except CheckFailed as failure:
+        print(f"lecture-bot check: {failure}", file=sys.stderr)
+        return EXIT_NO_MATCH
+    return EXIT_OK
+
+
+def checks(args: argparse.Namespace):
+    """Yield a line per passed check; raise CheckFailed at the first failure."""
+    from bot.discord.config import ConfigError, Settings
+    from retrieval.catalog import load_catalog
+    from retrieval.data import load_lecture
+    from retrieval.errors import LectureBotError
+    from retrieval.index import Index
+
+    try:
+        settings = Settings.from_env(require_token=True)
+    except ConfigError as error:
+        raise CheckFailed(f"configuration: {error}") from None
+    guild = f", DISCORD_GUILD_ID {settings.guild_id}" if settings.guild_id else ""
+    yield f"configuration: DISCORD_TOKEN is set{guild}, LOG_LEVEL {settings.log_level}"
+
+    try:
+        catalog = load_catalog(args.catalog)
+    except LectureBotError as error:
+        raise CheckFailed(f"catalog: {error}") from None
+    yield f"catalog: {catalog.title} ({len(catalog.chapters)} chapters)"
+
+    try:
+        lecture = load_lecture(args.data or settings.data_dir, catalog)
+    except LectureBotError as error:
+        raise CheckFailed(f"lecture data: {error}") from None
+    yield f"lecture data: {len(lecture.segments)} segments from {lecture.source}"
+
+    started = time.perf_counter()
+    try:
+        index = Index.build(lecture)
+    except (LectureBotError, ValueError) as error:
+        raise CheckFailed(f"index: {error}") from None
+    elapsed = time.perf_counter() - started
+    yield f"index: {len(index.passages)} passages built in {elapsed:.2f} s"
+
+    if args.live:
+        yield live_check(heartbeat_path())
+
+
+def live_check(path: Path, now: float | None = None) -> str:
+    try:
+        data = read_heartbeat(path)
+    except ValueError as error:
+        raise CheckFailed(f"heartbeat: {error}") from None
+    age = heartbeat_age(data, now)
+    if age > STALE_AFTER:
+        raise CheckFailed(
+            f"heartbeat: {path} is stale (written {age:.0f} s ago, limit {STALE_AFTER:.0f} s); "
+            "the bot is stopped or hung"
+        )
+    latency = data.get("latency")
+    shown = f"{latency * 1000:.0f} ms" if isinstance(latency, int | float) else "unknown"
+    return f"heartbeat: {age:.0f} s old, gateway latency {shown}, {data.get('guilds', '?')} guilds"
