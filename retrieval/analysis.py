@@ -123,6 +123,17 @@ def _bigrams(run: str, start: int) -> list[Token]:
     return [Token(run[i : i + 2], start + i, start + i + 2) for i in range(len(run) - 1)]
 
 
+def korean_content_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the Korean content words (nouns, verb and adjective stems, roots)
+    of already-normalised `text`: what is left when particles and endings ("가", "는",
+    "뭐야", "-해?") are dropped. Questions use it to search only the words that carry meaning."""
+    return [
+        (token.start, token.start + token.len)
+        for token in _kiwi().tokenize(text)
+        if token.tag.startswith(_CONTENT_TAGS) and _HANGUL.search(token.form)
+    ]
+
+
 def _morphemes(text: str) -> list[Token]:
     """Korean content morphemes (Kiwi), marked with a leading "~" so they never collide
     with a bigram of the same two syllables."""

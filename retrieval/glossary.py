@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrieval.analysis import Analyzer, normalize
+from retrieval.analysis import Analyzer, Token, korean_content_spans, normalize
 from retrieval.lecture import SynonymGroup
 
 
@@ -56,8 +56,8 @@ class QueryExpander:
 
     def expand(self, query: str) -> list[QueryTerm]:
         """Query terms (in order, first occurrence kept once) plus glossary expansions."""
-        tokens = self.analyzer.tokens(query)
         normalized = normalize(query)
+        tokens = _without_korean_endings(self.analyzer.tokens(query), normalized)
         concept_of: dict[str, int] = {}
         for token in tokens:
             if token.term not in concept_of:
@@ -93,6 +93,20 @@ class QueryExpander:
                         present.add(term)
                         terms.append(QueryTerm(term, weight, concept))
         return terms
+
+
+def _without_korean_endings(tokens: list[Token], normalized: str) -> list[Token]:
+    """Korean bigrams of a question that start inside a content word; bigrams of particles
+    and verb endings ("뭐야", "거야", "필요해" -> "요해") would match any passage."""
+    if not any(_has_hangul(token.term) for token in tokens):
+        return tokens
+    spans = korean_content_spans(normalized)
+    return [token for token in tokens if not _has_hangul(token.term) or _inside(token, spans)]
+
+
+def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
+    first, last = token.start, token.end - 1
+    return any(s <= first < e for s, e in spans) and any(s <= last < e for s, e in spans)
 
 
 def _matches(member: _Member, compact_query: str, query_terms: list[str]) -> bool:

@@ -121,13 +121,20 @@ class Index:
         return terms
 
     def _split_compounds(self, terms: list[QueryTerm]) -> list[QueryTerm]:
-        """A word the lecture never says may be two it does: "dataset" -> "data set",
-        "fineweb" -> "fine web" (the captions split such words)."""
+        """A word the lecture never says may be one it does: a plural the stemmer keeps
+        ("llms" -> "llm") or two words ("dataset" -> "data set", "fineweb" -> "fine web";
+        the captions split such words)."""
         vocabulary = self.scorer.idf
         present = {t.term for t in terms}
         out = list(terms)
         for term in terms:
             if term.term in vocabulary or not term.term.isalpha() or _is_korean_term(term.term):
+                continue
+            singular = term.term[:-1]
+            if term.term.endswith("s") and singular in vocabulary:
+                if singular not in present:
+                    out.append(QueryTerm(singular, term.weight, term.concept))
+                    present.add(singular)
                 continue
             for cut in range(3, len(term.term) - 2):
                 left, right = term.term[:cut], term.term[cut:]
@@ -235,6 +242,10 @@ class Index:
         idf = scorer.idf.get(term)
         return self._unknown_idf if idf is None else max(idf, 0.0)
 
+    def _known(self, term: str) -> bool:
+        scorer = self.scorer_ko if _is_korean_term(term) and self.scorer_ko else self.scorer
+        return term in scorer.idf
+
     def _answers(self, best: _Scored) -> bool:
         config = self.config
         if best.coverage >= config.min_coverage:
@@ -247,7 +258,9 @@ class Index:
         weight: dict[int, float] = {}
         found: dict[int, bool] = {}
         for term in terms:
-            idf = self._idf(term.term) if term.weight == 1.0 else 0.0
+            # An idea weighs as much as its most specific form: the student's own word (an
+            # unknown one weighs the most), or a glossary form the lecture actually uses.
+            idf = self._idf(term.term) if term.weight == 1.0 or self._known(term.term) else 0.0
             weight[term.concept] = max(weight.get(term.concept, 0.0), idf)
             found[term.concept] = found.get(term.concept, False) or term.term in present
         total = sum(weight.values())
