@@ -1,0 +1,252 @@
+"""Search on the real lecture: relevant hits, consistent fields, filters, and bad questions."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from retrieval.errors import LectureBotError, QueryError
+from retrieval.index import Index, SearchConfig
+from retrieval.results import Hit
+
+SFT = re.compile(r"\bsft\b|supervised\s+fine[\s-]?tun", re.IGNORECASE)
+SFT_CHAPTERS = {10, 16}  # Post-Training Data (Conversations); Supervised Finetuning to RL
+POST_TRAINING = set(range(9, 25))  # from "Pretraining to Post-Training" on
+
+
+def _passage_of(index: Index, hit: Hit):
+    matches = [p for p in index.passages if p.text == hit.text and p.end == hit.end]
+    assert len(matches) == 1, hit
+    return matches[0]
+
+
+def _query_terms(index: Index, query: str) -> set[str]:
+    return {term.term for term in index.query_terms(query)}
+
+
+def test_what_is_sft_finds_supervised_finetuning(real_index: Index) -> None:
+    hits = real_index.search("what is SFT")
+    assert len(hits) == 3
+    for hit in hits:
+        assert SFT.search(hit.text), hit.text
+        assert hit.chapter in POST_TRAINING
+    top5 = real_index.search("what is SFT", k=5)
+    assert SFT_CHAPTERS & {hit.chapter for hit in top5}
+
+
+def test_answer_for_sft_is_found(real_index: Index) -> None:
+    answer = real_index.answer("what is SFT")
+    assert answer.found
+    assert answer.lang == "en"
+    assert [hit.rank for hit in answer.hits] == [1, 2, 3]
+    assert answer.to_json()["query"] == "what is SFT"
+
+
+QUERIES = [
+    "what is SFT",
+    "tokenization",
+    "why do models hallucinate",
+    "reward model in RLHF",
+    "how big is the FineWeb dataset",
+    "AlphaGo move 37",
+    "환각이 뭐야",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_hit_fields_are_consistent(real_index: Index, query: str) -> None:
+    catalog = real_index.catalog
+    lecture = real_index.lecture
+    wanted = _query_terms(real_index, query)
+    hits = real_index.search(query, k=5)
+    assert hits, query
+    for rank, hit in enumerate(hits, start=1):
+        assert hit.rank == rank
+        assert hit.url == f"https://www.youtube.com/watch?v=7xTGNNLPyMI&t={hit.start}s"
+        assert hit.url == catalog.url(hit.start)
+        passage = _passage_of(real_index, hit)
+        assert passage.start <= hit.start < passage.end == hit.end
+        chapter = catalog.chapter_at(hit.start)
+        assert hit.chapter == chapter.number == passage.chapter
+        assert hit.chapter_title == chapter.title
+        assert isinstance(hit.start, int) and isinstance(hit.end, int)
+        # The link lands in a paragraph that holds a matched word (English or its translation).
+        segment = lecture.segment_at(hit.start)
+        assert segment is not None
+        said = set(real_index.analyzer.terms(segment.text))
+        said |= set(real_index.analyzer.terms(segment.text_ko))
+        assert said & wanted, (query, hit.start)
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def _check_spans(index: Index, text: str, spans, wanted: set[str]) -> None:
+    previous_end = -1
+    for start, end in spans:
+        assert previous_end < start < end <= len(text)
+        previous_end = end
+        assert set(index.analyzer.terms(text[start:end])) & wanted, text[start:end]
+    # Every matched word of the text is inside a span.
+    for token in index.analyzer.tokens(text):
+        if token.term in wanted:
+            assert any(s <= token.start and token.end <= e for s, e in spans), token
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_spans_index_real_matched_words(real_index: Index, query: str) -> None:
+    wanted = _query_terms(real_index, query)
+    hits = real_index.search(query, k=5)
+    for hit in hits:
+        _check_spans(real_index, hit.text, hit.spans, wanted)
+        _check_spans(real_index, hit.text_ko, hit.spans_ko, wanted)
+    assert any(hit.spans or hit.spans_ko for hit in hits)
+
+
+def test_spans_of_a_plain_word_cover_its_forms(real_index: Index) -> None:
+    hits = real_index.search("tokenization", k=5)
+    assert all(hit.spans for hit in hits)
+    for hit in hits:
+        for start, end in hit.spans:
+            assert hit.text[start:end].casefold().startswith("token"), hit.text[start:end]
+
+
+def test_korean_question_highlights_the_translation(real_index: Index) -> None:
+    answer = real_index.answer("환각이 뭐야")
+    assert answer.lang == "ko"
+    assert answer.found
+    assert any("환각" in hit.text_ko[s:e] for hit in answer.hits for s, e in hit.spans_ko)
+
+
+@pytest.mark.parametrize(("query", "chapter"), [("reinforcement learning", 20), ("model", 20),
+                                               ("tokens", 3), ("what is SFT", 16)])  # fmt: skip
+def test_chapter_filter(real_index: Index, query: str, chapter: int) -> None:
+    hits = real_index.search(query, k=10, chapter=chapter)
+    assert hits
+    assert {hit.chapter for hit in hits} == {chapter}
+    bounds = real_index.catalog.chapter(chapter)
+    assert all(bounds.start <= hit.start < bounds.end for hit in hits)
+
+
+def test_chapter_filter_keeps_results_the_unfiltered_search_misses(real_index: Index) -> None:
+    everywhere = real_index.search("what is SFT", k=3)
+    assert 20 not in {hit.chapter for hit in everywhere}
+    assert real_index.search("what is SFT", k=3, chapter=20)
+
+
+@pytest.mark.parametrize("chapter", [0, 25, -1])
+def test_chapter_that_does_not_exist(real_index: Index, chapter: int) -> None:
+    with pytest.raises(KeyError):
+        real_index.search("tokens", chapter=chapter)
+    with pytest.raises(KeyError):
+        real_index.answer("tokens", chapter=chapter)
+
+
+@pytest.mark.parametrize(
+    "query", ["model", "tokenization", "what is SFT", "reinforcement learning"]
+)
+def test_results_are_at_least_a_minute_apart(real_index: Index, query: str) -> None:
+    hits = real_index.search(query, k=10)
+    assert len(hits) >= 3
+    for a, b in itertools.combinations(hits, 2):
+        assert abs(a.start - b.start) >= 60, (a.start, b.start)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 10])
+def test_k_is_respected(real_index: Index, k: int) -> None:
+    hits = real_index.search("model", k=k)  # a word said all through the lecture
+    assert len(hits) == k
+    assert [hit.rank for hit in hits] == list(range(1, k + 1))
+    assert len(real_index.answer("model", k=k).hits) == k
+
+
+def test_more_results_extend_fewer(real_index: Index) -> None:
+    three = real_index.search("hallucination", k=3)
+    ten = real_index.search("hallucination", k=10)
+    assert [h.start for h in ten[:3]] == [h.start for h in three]
+
+
+BAD_QUERIES = {
+    "empty": "",
+    "whitespace": " \t\n  ",
+    "only stopwords": "what is the",
+    "more stopwords": "How would you do it, and why?",
+    "emoji": "😀🎉🔥🤖",
+    "zero-width": "\u200b\u200c\u200d\ufeff",
+    "rtl marks": "\u200f\u202e\u202c\u200e",
+    "punctuation": "?!... ---",
+    "mixed invisible": "😀 \u200b what \u202e is \u200f the 🤖",
+}
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES.values(), ids=BAD_QUERIES.keys())
+def test_unsearchable_questions_raise_query_error(real_index: Index, query: str) -> None:
+    for call in (real_index.search, real_index.answer, real_index.query_terms):
+        with pytest.raises(QueryError) as caught:
+            call(query)
+        assert isinstance(caught.value, LectureBotError)
+        assert "Traceback" not in str(caught.value)
+        assert str(caught.value)
+
+
+def test_a_10000_character_question_is_refused_with_its_length(real_index: Index) -> None:
+    query = ("tokenization " * 800)[:10_000]
+    with pytest.raises(QueryError) as caught:
+        real_index.search(query)
+    assert "10,000" in str(caught.value)
+    with pytest.raises(QueryError):
+        real_index.answer(query)
+
+
+def test_a_long_but_reasonable_question_is_fine(real_index: Index) -> None:
+    query = "why does the model make things up when it does not know the answer " * 5
+    assert real_index.search(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["tokeni\u200bzation", "token\u00adization", "\u200ftokenization\u200e",
+     "ＴＯＫＥＮＩＺＡＴＩＯＮ", "  TOKENIZATION?!  "],
+)  # fmt: skip
+def test_invisible_characters_and_width_do_not_change_the_answer(
+    real_index: Index, query: str
+) -> None:
+    expected = [(h.chapter, h.start) for h in real_index.search("tokenization")]
+    assert [(h.chapter, h.start) for h in real_index.search(query)] == expected
+
+
+def test_nonsense_is_not_found(real_index: Index) -> None:
+    answer = real_index.answer("asdfgh")
+    assert answer.found is False
+    assert answer.hits == ()
+    assert answer.to_json() == {"query": "asdfgh", "results": []}
+    assert real_index.search("asdfgh") == []
+
+
+def test_a_question_about_something_else_is_not_found(real_index: Index) -> None:
+    assert not real_index.answer("qwertyuiop zxcvbnm").found
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "segment",
+        pytest.param(
+            "word",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="bug: with link='word' the link time is interpolated inside a segment "
+                "and can cross into the next chapter (e.g. 1:20:42 in the [1:20:30] paragraph, "
+                "chapter 11 starts 1:20:32) while Hit.chapter stays the passage's chapter",
+            ),
+        ),
+    ],
+)
+def test_link_never_leaves_the_hits_chapter(real_lecture, link: str) -> None:
+    index = Index.build(real_lecture, SearchConfig(link=link))
+    catalog = real_lecture.catalog
+    for query in ["why do models hallucinate", "how big is the FineWeb dataset", "환각이 뭐야"]:
+        for chapter in (None, 10, 20):
+            for hit in index.search(query, k=10, chapter=chapter):
+                assert catalog.chapter_at(hit.start).number == hit.chapter, (query, hit.start)
