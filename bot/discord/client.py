@@ -150,6 +150,7 @@ class LectureBot(commands.Bot):
         if self._load_index is not None:
             log.info("loading the lecture index")
             self.index = await asyncio.to_thread(self._load_index)
+            await asyncio.to_thread(_warm_up, self.index)
             self._quote_at = _make_quoter(self.index.lecture)
             log.info(
                 "index ready: %s (%d chapters)",
@@ -224,6 +225,16 @@ async def question_check(interaction: discord.Interaction) -> bool:
         if error is not None:
             raise error
     return True
+
+
+def _warm_up(index: Answerer) -> None:
+    """Answer one English and one Korean question at start, so lazily initialised analyzers
+    (the Korean morpheme model takes seconds) do not slow the first real question."""
+    for question in ("what is tokenization", "토큰화란 무엇인가요"):
+        try:
+            index.answer(question, 1)
+        except LectureBotError as error:
+            log.debug("warm-up question failed: %s", error)
 
 
 def _make_quoter(lecture: Lecture) -> Callable[[float], str]:

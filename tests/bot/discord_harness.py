@@ -153,6 +153,15 @@ class Harness:
             where=lambda request: request.status == 200,
         )
 
+    async def reply_data(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The message the bot sent for `payload`: its callback's, or, when the bot deferred
+        (slow CPU work), the followup that came after."""
+        mark = self.fake.mark()
+        callback = await self.interact(payload)
+        if callback.json["type"] != 5:
+            return callback.data
+        return (await self.followup(payload, after=mark)).json
+
     async def followup(self, payload: dict[str, Any], after: int = 0) -> Request:
         return await self.fake.wait_for_request(
             "POST", f"/webhooks/{payload['application_id']}/{payload['token']}", after=after
