@@ -39,17 +39,29 @@ class Token:
 
 def normalize(text: str) -> str:
     """NFKC, case-folded, with format/control characters (zero-width, bidi marks) removed."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_CONTROLS)
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(_visible(char) for char in folded)
+    return folded.translate(_invisible_table())
 
 
-def _visible(char: str) -> str:
-    # Format characters (zero-width space/joiners, bidi marks, soft hyphen) vanish, so
-    # "tokeni\u200bzation" is one word; control characters (newlines, tabs) separate words.
-    category = unicodedata.category(char)
-    if category == "Cf":
-        return ""
-    return " " if category in _INVISIBLE_CATEGORIES else char
+# Control characters (newlines, tabs) separate words.
+_ASCII_CONTROLS = {code: " " for code in [*range(32), 127]}
+
+
+@lru_cache(maxsize=1)
+def _invisible_table() -> dict[int, str | None]:
+    """Format characters (zero-width space/joiners, bidi marks, soft hyphen, tags) vanish, so
+    "tokeni\u200bzation" stays one word; other invisible characters separate words. Built on
+    the first non-ASCII text (about 30 ms), not at import."""
+    table: dict[int, str | None] = {}
+    for code in [*range(0x10000), *range(0xE0000, 0xE0080)]:
+        category = unicodedata.category(chr(code))
+        if category == "Cf":
+            table[code] = None
+        elif category in _INVISIBLE_CATEGORIES and code != 0x20:
+            table[code] = " "
+    return table
 
 
 class Analyzer:

@@ -14,6 +14,7 @@ from retrieval.lecture import Chapter, Lecture
 from retrieval.passages import Passage, build_passages
 from retrieval.results import Answer, Hit, Span
 from retrieval.scoring import BM25Params, BM25Scorer
+from retrieval.timing import WordClock
 
 MAX_QUERY_CHARS = 1000
 CLUSTER_CHARS = 240  # about 15 seconds of speech: the stretch a link should start
@@ -68,23 +69,19 @@ class Index:
         self.passages = build_passages(lecture.segments, config.window, config.stride)
         if not self.passages:
             raise ValueError("the lecture has no transcript segments to index")
-        self.scorer = BM25Scorer([self.analyzer.terms(p.text) for p in self.passages], config.bm25)
-        # The Korean translation is its own field: its length must not change English scores.
-        self.scorer_ko = (
-            BM25Scorer([self._korean_terms(p.text_ko) for p in self.passages], config.bm25)
-            if config.korean_translation and lecture.has_korean
-            else None
-        )
-        # Single segments, scored only to decide where in a passage its link should land.
+        # Each segment is analysed once; a passage's terms are its segments' terms joined.
         segments = lecture.segments
-        self.segment_scorer = BM25Scorer(
-            [self.analyzer.terms(s.text) for s in segments], config.bm25
-        )
-        self.segment_scorer_ko = (
-            BM25Scorer([self._korean_terms(s.text_ko) for s in segments], config.bm25)
-            if self.scorer_ko is not None
-            else None
-        )
+        english = [self.analyzer.terms(segment.text) for segment in segments]
+        self.scorer = BM25Scorer(_join_terms(english, self.passages), config.bm25)
+        # Single segments, scored only to decide where in a passage its link should land.
+        self.segment_scorer = BM25Scorer(english, config.bm25)
+        # The Korean translation is its own field: its length must not change English scores.
+        self.scorer_ko = self.segment_scorer_ko = None
+        if config.korean_translation and lecture.has_korean:
+            korean = [self._korean_terms(segment.text_ko) for segment in segments]
+            self.scorer_ko = BM25Scorer(_join_terms(korean, self.passages), config.bm25)
+            self.segment_scorer_ko = BM25Scorer(korean, config.bm25)
+        self.clock = WordClock(lecture)
         self._chapter_scorer = BM25Scorer(
             [self.analyzer.terms(_chapter_document(c)) for c in self.catalog.chapters],
             BM25Params(variant="bm25plus"),
@@ -285,13 +282,19 @@ class Index:
         scores = segment_scores[passage.first : passage.last + 1]
         best = passage.first + int(np.argmax(scores))
         segment = self.lecture.segments[best]
-        if self.config.link == "segment":
+        if self.config.link == "segment" and not self.clock.has_timings:
             return segment.start
         weights = {t.term: t.weight * self._idf(t.term) for t in terms}
         matched = [t for t in self.analyzer.tokens(segment.text) if t.term in weights]
         if not matched:
             return segment.start
-        return self._time_in_segment(best, _densest_start(matched, weights))
+        start = _densest_start(matched, weights)
+        if self.clock.has_timings:  # caption timings: the second the words are spoken
+            # A link never leaves the paragraph that matched: letting it run the second or
+            # two ahead that captions sometimes do measured worse (docs/retrieval.md).
+            spoken = self.clock.time_of(segment, start) - self.config.lead_in
+            return min(max(spoken, segment.start), segment.end - 1)
+        return self._time_in_segment(best, start)
 
     def _time_in_segment(self, segment_index: int, char_offset: int) -> int:
         segment = self.lecture.segments[segment_index]
@@ -316,6 +319,12 @@ class Index:
             text_ko=passage.text_ko,
             spans_ko=_spans(self.analyzer.tokens(passage.text_ko), wanted),
         )
+
+
+def _join_terms(per_segment: list[list[str]], passages: list[Passage]) -> list[list[str]]:
+    return [
+        [term for terms in per_segment[p.first : p.last + 1] for term in terms] for p in passages
+    ]
 
 
 def _is_korean_term(term: str) -> bool:
