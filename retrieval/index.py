@@ -41,9 +41,10 @@ class SearchConfig:
     min_partial_coverage: float = 0.25
     lead_in: int = 2
     split_compounds: bool = True
-    # "segment": the best segment's start; "word": interpolated to where its matched words
-    # start (measured slightly worse on 30-second paragraphs: docs/retrieval.md).
-    link: str = "segment"
+    # Where a link lands inside the best-matching segment: "caption": the second its matched
+    # words are spoken, from caption timings when the data has them (else the segment start);
+    # "segment": the segment start; "word": interpolated by character position.
+    link: str = "caption"
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,16 +283,17 @@ class Index:
         scores = segment_scores[passage.first : passage.last + 1]
         best = passage.first + int(np.argmax(scores))
         segment = self.lecture.segments[best]
-        if self.config.link == "segment" and not self.clock.has_timings:
+        use_captions = self.config.link == "caption" and self.clock.has_timings
+        if self.config.link != "word" and not use_captions:
             return segment.start
         weights = {t.term: t.weight * self._idf(t.term) for t in terms}
         matched = [t for t in self.analyzer.tokens(segment.text) if t.term in weights]
         if not matched:
             return segment.start
         start = _densest_start(matched, weights)
-        if self.clock.has_timings:  # caption timings: the second the words are spoken
+        if use_captions:  # the second the words are spoken, a short lead-in before
             # A link never leaves the paragraph that matched: letting it run the second or
-            # two ahead that captions sometimes do measured worse (docs/retrieval.md).
+            # two ahead that captions sometimes do measured worse.
             spoken = self.clock.time_of(segment, start) - self.config.lead_in
             return min(max(spoken, segment.start), segment.end - 1)
         return self._time_in_segment(best, start)

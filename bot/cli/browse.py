@@ -10,6 +10,7 @@ from bot.cli import EXIT_BAD_INPUT, EXIT_OK, add_data_option
 from bot.cli.loading import catalog_from, lecture_from
 from bot.render import render_chapter, render_chapter_list
 from retrieval import timecode
+from retrieval.timing import WordClock
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,9 +59,7 @@ def show_link(args: argparse.Namespace) -> int:
     seconds = timecode.parse(args.time, duration=catalog.duration)  # TimecodeError -> exit 2
     chapter = catalog.chapter_at(seconds)
     url = catalog.url(seconds)
-    lecture = lecture_from(args)
-    segment = lecture.segment_at(seconds)
-    said = segment.text if segment else ""
+    said = WordClock(lecture_from(args)).quote_at(seconds)
     if args.json:
         payload = {
             "time": seconds,

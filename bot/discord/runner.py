@@ -26,6 +26,7 @@ from bot.discord.config import (
     configure_logging,
 )
 from bot.discord.heartbeat import heartbeat_path
+from bot.discord.sharding import make_bot
 from retrieval.errors import LectureBotError
 
 log = logging.getLogger(__name__)
@@ -34,10 +35,10 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 def load_index(data_dir: Path | None):
     """The retriever for the lecture at `data_dir` (CPU work: called in a thread)."""
-    from retrieval.data import load_lecture
     from retrieval.index import Index
+    from retrieval.sources.first_run import prepare_lecture
 
-    return Index.build(load_lecture(data_dir))
+    return Index.build(prepare_lecture(data_dir, announce=log.info))
 
 
 def _fail(message: str) -> None:
@@ -111,9 +112,9 @@ async def _sync(bot: LectureBot, guild_id: int | None, *, clear: bool = False) -
 
 
 async def _serve(settings: Settings, data_dir: Path | None, sync: bool) -> int:
-    bot = LectureBot(
+    bot = make_bot(
+        settings,
         load_index=functools.partial(load_index, data_dir or settings.data_dir),
-        settings=settings,
         heartbeat_file=heartbeat_path(),
     )
     _install_signal_handlers(bot)

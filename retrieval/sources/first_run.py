@@ -6,9 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from retrieval.data import DATA_DIR_ENV, default_data_dir, has_transcript, missing_transcript_help
+from retrieval.catalog import load_catalog
+from retrieval.data import (
+    DATA_DIR_ENV,
+    default_data_dir,
+    has_transcript,
+    load_lecture,
+    missing_transcript_help,
+    resolve_data_dir,
+)
 from retrieval.errors import CaptionFetchError, TranscriptNotFoundError
-from retrieval.lecture import Catalog
+from retrieval.lecture import Catalog, Lecture
 from retrieval.sources.youtube import TranscriptFetcher, import_youtube
 
 
@@ -51,3 +59,15 @@ def ensure_transcript(
     korean = " with the Korean translation" if summary.korean_paragraphs else ""
     announce(f"Saved {summary.words:,} words in {summary.chapters} chapters{korean} to {data_dir}.")
     return data_dir
+
+
+def prepare_lecture(
+    data_dir: Path | str | None = None,
+    catalog: Catalog | None = None,
+    *,
+    announce: Callable[[str], None] = print,
+) -> Lecture:
+    """Load the lecture as `load_lecture` does, importing it first on a first run."""
+    catalog = catalog if catalog is not None else load_catalog()
+    directory = ensure_transcript(resolve_data_dir(data_dir, catalog), catalog, announce=announce)
+    return load_lecture(directory, catalog)
