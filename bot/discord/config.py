@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 
@@ -34,12 +35,15 @@ class Settings:
     data_dir: Path | None = None
     api_base: str | None = None
     gateway_url: str | None = None
+    shard_count: int | None = None  # SHARD_COUNT: run an AutoShardedBot over that many shards
+    shard_ids: tuple[int, ...] | None = None  # SHARD_IDS: this process's shards (default: all)
 
     def __repr__(self) -> str:
         masked = "***" if self.token else "(unset)"
         return (
             f"Settings(token={masked}, guild_id={self.guild_id}, log_level={self.log_level!r}, "
-            f"data_dir={self.data_dir}, api_base={self.api_base}, gateway_url={self.gateway_url})"
+            f"data_dir={self.data_dir}, api_base={self.api_base}, gateway_url={self.gateway_url}, "
+            f"shard_count={self.shard_count}, shard_ids={self.shard_ids})"
         )
 
     __str__ = __repr__
@@ -74,6 +78,7 @@ class Settings:
             data_dir=Path(values["LECTURE_DATA_DIR"]) if values.get("LECTURE_DATA_DIR") else None,
             api_base=values.get(API_BASE_VAR) or None,
             gateway_url=values.get(GATEWAY_VAR) or None,
+            **_shards(values.get("SHARD_COUNT", ""), values.get("SHARD_IDS", "")),
         )
 
 
@@ -84,6 +89,31 @@ def _guild_id(raw: str) -> int | None:
     if not raw.isdigit():
         raise ConfigError(f"DISCORD_GUILD_ID must be a numeric server id, not {raw[:30]!r}.")
     return int(raw)
+
+
+def _shards(raw_count: str, raw_ids: str) -> dict[str, Any]:
+    """`shard_count` and `shard_ids` from SHARD_COUNT ("4") and SHARD_IDS ("0,1"; needs a count)."""
+    raw_count, raw_ids = raw_count.strip(), raw_ids.strip()
+    if not raw_count:
+        if raw_ids:
+            raise ConfigError("SHARD_IDS needs SHARD_COUNT (the total number of shards).")
+        return {}
+    if not raw_count.isdigit() or int(raw_count) < 1:
+        raise ConfigError(
+            f"SHARD_COUNT must be a whole number of at least 1, not {raw_count[:20]!r}."
+        )
+    count = int(raw_count)
+    if not raw_ids:
+        return {"shard_count": count}
+    parts = [part.strip() for part in raw_ids.split(",")]
+    if not all(part.isdigit() for part in parts):
+        raise ConfigError(
+            f"SHARD_IDS must be comma-separated numbers like 0,1, not {raw_ids[:40]!r}."
+        )
+    ids = tuple(sorted({int(part) for part in parts}))
+    if ids[-1] >= count:
+        raise ConfigError(f"SHARD_IDS must lie between 0 and SHARD_COUNT-1 ({count - 1}).")
+    return {"shard_count": count, "shard_ids": ids}
 
 
 def _log_level(raw: str) -> str:
