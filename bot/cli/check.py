@@ -9,9 +9,12 @@ per check; exits 1 with the reason on the first failure.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
+
+from dotenv import dotenv_values
 
 from bot.cli import EXIT_NO_MATCH, EXIT_OK, add_data_option
 from bot.discord.heartbeat import STALE_AFTER, heartbeat_age, heartbeat_path, read_heartbeat
@@ -86,7 +89,10 @@ def checks(args: argparse.Namespace):
     yield f"index: {len(index.passages)} passages built in {elapsed:.2f} s"
 
     if args.live:
-        yield live_check(heartbeat_path())
+        # HEARTBEAT_FILE may sit in .env beside DISCORD_TOKEN (the bot gets it from there too
+        # when systemd's EnvironmentFile= reads that .env).
+        dotenv = {k: v for k, v in dotenv_values(Path.cwd() / ".env").items() if v is not None}
+        yield live_check(heartbeat_path({**dotenv, **os.environ}))
 
 
 def live_check(path: Path, now: float | None = None) -> str:

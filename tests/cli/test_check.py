@@ -114,3 +114,12 @@ def test_live_passes_on_fresh_heartbeat(env: Path, capsys) -> None:
     assert last.startswith("ok   heartbeat: ")
     assert "gateway latency 42 ms, 3 guilds" in last
     assert json.loads((env / "hb" / "heartbeat.json").read_text())["guilds"] == 3
+
+
+def test_live_reads_heartbeat_file_from_dotenv(env: Path, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("HEARTBEAT_FILE")
+    (env / ".env").write_text(f"HEARTBEAT_FILE={env / 'elsewhere.json'}\n")
+    write_heartbeat(env / "elsewhere.json", {"written": time.time(), "guilds": 1})
+    code, out, err = check(capsys, "--live")
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith("ok   heartbeat: ")
