@@ -89,7 +89,9 @@ async def test_missing_transcript_is_one_clear_line(fake: FakeDiscord, tmp_path:
 async def test_run_serves_and_exits_zero_on_signal(
     fake: FakeDiscord, tmp_path: Path, shared_lecture_dir: Path, sig: signal.Signals
 ):
-    env = environment(fake, DISCORD_TOKEN=fake.token, LOG_LEVEL="DEBUG")
+    # SIGINT run: --sync goes to DISCORD_GUILD_ID when it is set; SIGTERM run: globally.
+    guild = {"DISCORD_GUILD_ID": "42"} if sig is signal.SIGINT else {}
+    env = environment(fake, DISCORD_TOKEN=fake.token, LOG_LEVEL="DEBUG", **guild)
     process = await asyncio.create_subprocess_exec(
         *CLI,
         "run",
@@ -104,7 +106,8 @@ async def test_run_serves_and_exits_zero_on_signal(
     try:
         await fake.wait_until(lambda: fake.gateway.identifies, timeout=30)
         put = [r for r in fake.requests if r.method == "PUT"]
-        assert [r.path for r in put] == [f"/applications/{APP_ID}/commands"]  # --sync: global
+        where = "/guilds/42" if guild else ""
+        assert [r.path for r in put] == [f"/applications/{APP_ID}{where}/commands"]
         started = time.monotonic()
         process.send_signal(sig)
         _, err = await asyncio.wait_for(process.communicate(), 5)
