@@ -73,12 +73,20 @@ class Analyzer:
         self.stem = stem
         self.stopwords = ENGLISH_STOPWORDS if stopwords else frozenset()
         self.korean = korean
+        self._cached_tokens = lru_cache(maxsize=4096)(self._tokens)
 
     def terms(self, text: str) -> list[str]:
         return [token.term for token in self.tokens(text)]
 
-    def tokens(self, text: str) -> list[Token]:
+    def tokens(self, text: str) -> tuple[Token, ...]:
         """Terms with the span of `text` they came from (for highlighting matched words).
+
+        The last few thousand texts are remembered: search analyses the same passages again
+        to place links and highlight words."""
+        return self._cached_tokens(text)
+
+    def _tokens(self, text: str) -> tuple[Token, ...]:
+        """Analyse `text` (see `tokens`).
 
         Spans index the original `text` as long as normalisation keeps its length, which NFKC
         does for the transcript; otherwise they index the normalised text.
@@ -101,14 +109,14 @@ class Analyzer:
         if has_hangul and self.korean in ("morpheme", "both"):
             out.extend(_morphemes(normalized))
             out.sort(key=lambda token: token.start)
-        return out
+        return tuple(out)
 
     def _english(self, word: str, start: int, end: int) -> list[Token]:
-        word = word.replace("’", "'")
-        parts = re.split(r"[-']", word)
-        if len(parts) == 1:
+        if "-" not in word and "'" not in word and "’" not in word:
             term = self._english_term(word)
             return [Token(term, start, end)] if term else []
+        word = word.replace("’", "'")
+        parts = re.split(r"[-']", word)
         out: list[Token] = []
         whole = word.split("'")[0] if "'" in word and "-" not in word else word
         if "-" in word:

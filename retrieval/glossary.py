@@ -53,6 +53,22 @@ class QueryExpander:
                     members.append(_Member(terms, key))
             if len(members) > 1:
                 self._groups.append(_Group(group.kind == "korean", tuple(members)))
+        # Which groups a query may match, by the first term of each English member; groups
+        # with a Korean member are checked for Korean questions only.
+        self._by_first_term: dict[str, list[int]] = {}
+        self._with_hangul: list[int] = []
+        for position, group in enumerate(self._groups):
+            for member in group.members:
+                if member.hangul_key:
+                    self._with_hangul.append(position)
+                else:
+                    self._by_first_term.setdefault(member.terms[0], []).append(position)
+
+    def _candidates(self, query_terms: list[str], korean_query: bool) -> list[_Group]:
+        positions = {p for term in query_terms for p in self._by_first_term.get(term, ())}
+        if korean_query:
+            positions.update(self._with_hangul)
+        return [self._groups[p] for p in sorted(positions)]
 
     def expand(self, query: str) -> list[QueryTerm]:
         """Query terms (in order, first occurrence kept once) plus glossary expansions."""
@@ -71,7 +87,7 @@ class QueryExpander:
         query_terms = [token.term for token in tokens]
         next_concept = max(concept_of.values(), default=-1) + 1
         present = set(concept_of)
-        for group in self._groups:
+        for group in self._candidates(query_terms, korean_query):
             if group.korean and not korean_query:
                 continue
             members = group.members

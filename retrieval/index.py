@@ -190,9 +190,11 @@ class Index:
         chosen: list[_Scored] = []
         for position in order:
             link = self._link_time(self.passages[position], terms, segment_scores)
+            if chapter is not None and self.catalog.chapter_at(link).number != chapter:
+                continue  # the paragraph straddles the border and its words are next door
             if any(abs(link - other.link) < self.config.min_gap for other in chosen):
                 continue
-            coverage, concepts = self._coverage(self.passages[position], terms)
+            coverage, concepts = self._coverage(int(position), terms)
             chosen.append(_Scored(int(position), float(scores[position]), link, coverage, concepts))
             if len(chosen) == k:
                 break
@@ -250,9 +252,9 @@ class Index:
             return True
         return best.concepts >= 2 and best.coverage >= config.min_partial_coverage
 
-    def _coverage(self, passage: Passage, terms: list[QueryTerm]) -> tuple[float, int]:
-        """Share of the query's ideas (IDF-weighted) that the passage mentions, and how many."""
-        present = {t.term for t in self._passage_tokens(passage)}
+    def _coverage(self, position: int, terms: list[QueryTerm]) -> tuple[float, int]:
+        """Share of the query's ideas (IDF-weighted) that passage `position` mentions, and
+        how many."""
         weight: dict[int, float] = {}
         found: dict[int, bool] = {}
         for term in terms:
@@ -260,20 +262,22 @@ class Index:
             # unknown one weighs the most), or a glossary form the lecture actually uses.
             idf = self._idf(term.term) if term.weight == 1.0 or self._known(term.term) else 0.0
             weight[term.concept] = max(weight.get(term.concept, 0.0), idf)
-            found[term.concept] = found.get(term.concept, False) or term.term in present
+            found[term.concept] = found.get(term.concept, False) or self._mentions(
+                position, term.term
+            )
         total = sum(weight.values())
         matched = [w for concept, w in weight.items() if found[concept] and w > 0]
         if total <= 0:
             return 0.0, 0
         return sum(matched) / total, len(matched)
 
-    # -- links and highlights ----------------------------------------------------------
+    def _mentions(self, position: int, term: str) -> bool:
+        scorer = self.scorer_ko if _is_korean_term(term) and self.scorer_ko else self.scorer
+        postings = scorer.postings(term)
+        at = int(np.searchsorted(postings, position))
+        return at < len(postings) and postings[at] == position
 
-    def _passage_tokens(self, passage: Passage) -> list[Token]:
-        tokens = self.analyzer.tokens(passage.text)
-        if self.config.korean_translation and passage.text_ko:
-            tokens += self.analyzer.tokens(passage.text_ko)
-        return tokens
+    # -- links and highlights ----------------------------------------------------------
 
     def _link_time(
         self, passage: Passage, terms: list[QueryTerm], segment_scores: np.ndarray
@@ -295,8 +299,14 @@ class Index:
             # A link never leaves the paragraph that matched: letting it run the second or
             # two ahead that captions sometimes do measured worse.
             spoken = self.clock.time_of(segment, start) - self.config.lead_in
-            return min(max(spoken, segment.start), segment.end - 1)
-        return self._time_in_segment(best, start)
+            return self._within_chapter(best, min(max(spoken, segment.start), segment.end - 1))
+        return self._within_chapter(best, self._time_in_segment(best, start))
+
+    def _within_chapter(self, segment_index: int, seconds: int) -> int:
+        """A paragraph that starts just before a chapter boundary may say the matched words
+        after it; the link stays in the chapter the hit reports (and a chapter filter asked for)."""
+        segment = self.lecture.segments[segment_index]
+        return min(seconds, self.catalog.chapter(segment.chapter).end - 1)
 
     def _time_in_segment(self, segment_index: int, char_offset: int) -> int:
         segment = self.lecture.segments[segment_index]
@@ -307,7 +317,8 @@ class Index:
     def _hit(self, rank: int, scored: _Scored, terms: list[QueryTerm]) -> Hit:
         passage = self.passages[scored.passage]
         wanted = {t.term for t in terms}
-        chapter = self.catalog.chapter(passage.chapter)
+        # The link decides the chapter: a paragraph may straddle a chapter's true start.
+        chapter = self.catalog.chapter_at(scored.link)
         return Hit(
             rank=rank,
             chapter=chapter.number,
