@@ -83,6 +83,8 @@ class Index:
             self.scorer_ko = BM25Scorer(_join_terms(korean, self.passages), config.bm25)
             self.segment_scorer_ko = BM25Scorer(korean, config.bm25)
         self.clock = WordClock(lecture)
+        if config.link == "caption":
+            self.clock.align_all()
         self._chapter_scorer = BM25Scorer(
             [self.analyzer.terms(_chapter_document(c)) for c in self.catalog.chapters],
             BM25Params(variant="bm25plus"),
