@@ -20,6 +20,19 @@ MAX_QUERY_CHARS = 1000
 CLUSTER_CHARS = 240  # about 15 seconds of speech: the stretch a link should start
 
 
+def check_query(query: str) -> str:
+    """The question stripped, or QueryError when it is empty or too long to be a question."""
+    text = query.strip()
+    if not text:
+        raise QueryError("Please type a question, for example: what is SFT?")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"That question is {len(text):,} characters long; please keep it under "
+            f"{MAX_QUERY_CHARS:,} (a sentence or two works best)."
+        )
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class SearchConfig:
     """Every knob of the retriever; defaults are the measured best (docs/retrieval.md)."""
@@ -102,14 +115,7 @@ class Index:
 
     def query_terms(self, query: str) -> list[QueryTerm]:
         """The weighted terms a query searches for; QueryError when there are none."""
-        text = query.strip()
-        if not text:
-            raise QueryError("Please type a question, for example: what is SFT?")
-        if len(text) > MAX_QUERY_CHARS:
-            raise QueryError(
-                f"That question is {len(text):,} characters long; please keep it under "
-                f"{MAX_QUERY_CHARS:,} (a sentence or two works best)."
-            )
+        text = check_query(query)
         terms = self.expander.expand(text)
         if self.config.split_compounds:
             terms = self._split_compounds(terms)
@@ -192,8 +198,6 @@ class Index:
         chosen: list[_Scored] = []
         for position in order:
             link = self._link_time(self.passages[position], terms, segment_scores)
-            if chapter is not None and self.catalog.chapter_at(link).number != chapter:
-                continue  # the paragraph straddles the border and its words are next door
             if any(abs(link - other.link) < self.config.min_gap for other in chosen):
                 continue
             coverage, concepts = self._coverage(int(position), terms)

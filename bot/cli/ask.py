@@ -7,10 +7,10 @@ import json
 import sys
 
 from bot.cli import EXIT_BAD_INPUT, EXIT_NO_MATCH, EXIT_OK, add_data_option
-from bot.cli.loading import index_from
+from bot.cli.loading import catalog_from, index_from
 from bot.render import render_answer
 from retrieval.errors import QueryError
-from retrieval.index import Index
+from retrieval.index import Index, check_query
 from retrieval.results import Answer
 
 MAX_TOP = 10
@@ -41,9 +41,9 @@ def _top(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    index = index_from(args)
-    if args.chapter is not None and not 1 <= args.chapter <= len(index.catalog.chapters):
-        count = len(index.catalog.chapters)
+    # Bad input is refused before the index is built (about a second).
+    count = len(catalog_from(args).chapters)
+    if args.chapter is not None and not 1 <= args.chapter <= count:
         print(
             f"lecture-bot: there is no chapter {args.chapter}; pick 1 to {count}.", file=sys.stderr
         )
@@ -52,7 +52,13 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             print("lecture-bot: reading questions from stdin needs --json", file=sys.stderr)
             return EXIT_BAD_INPUT
-        return _batch(index, args)
+        return _batch(index_from(args), args)
+    try:
+        check_query(args.question)
+    except QueryError as error:
+        print(f"lecture-bot: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    index = index_from(args)
     try:
         answer = index.answer(args.question, k=args.top, chapter=args.chapter)
     except QueryError as error:
