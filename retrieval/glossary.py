@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from retrieval import korean
 from retrieval.analysis import Analyzer, Token, korean_content_spans, normalize
 from retrieval.lecture import SynonymGroup
 
@@ -40,9 +41,20 @@ def _has_hangul(text: str) -> bool:
 
 
 class QueryExpander:
-    def __init__(self, groups: tuple[SynonymGroup, ...], analyzer: Analyzer, weight: float = 1.0):
+    def __init__(
+        self,
+        groups: tuple[SynonymGroup, ...],
+        analyzer: Analyzer,
+        weight: float = 1.0,
+        korean_stems: str = "rules",
+    ):
+        """`korean_stems`: how a Korean question's content words are found: "rules" (strip
+        particles and endings, retrieval/korean.py) or "kiwi" (morpheme analysis)."""
         self.analyzer = analyzer
         self.weight = weight
+        self._content_spans = (
+            korean_content_spans if korean_stems == "kiwi" else korean.content_spans
+        )
         self._groups: list[_Group] = []
         for group in groups:
             members = []
@@ -73,7 +85,9 @@ class QueryExpander:
     def expand(self, query: str) -> list[QueryTerm]:
         """Query terms (in order, first occurrence kept once) plus glossary expansions."""
         normalized = normalize(query)
-        tokens = _without_korean_endings(self.analyzer.tokens(query), normalized)
+        tokens = _without_korean_endings(
+            self.analyzer.tokens(query), self._content_spans(normalized)
+        )
         concept_of: dict[str, int] = {}
         for token in tokens:
             if token.term not in concept_of:
@@ -111,13 +125,14 @@ class QueryExpander:
         return terms
 
 
-def _without_korean_endings(tokens: list[Token], normalized: str) -> list[Token]:
+def _without_korean_endings(
+    tokens: tuple[Token, ...], spans: list[tuple[int, int]]
+) -> tuple[Token, ...]:
     """Korean bigrams of a question that start inside a content word; bigrams of particles
     and verb endings ("뭐야", "거야", "필요해" -> "요해") would match any passage."""
     if not any(_has_hangul(token.term) for token in tokens):
         return tokens
-    spans = korean_content_spans(normalized)
-    return [token for token in tokens if not _has_hangul(token.term) or _inside(token, spans)]
+    return tuple(t for t in tokens if not _has_hangul(t.term) or _inside(t, spans))
 
 
 def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:

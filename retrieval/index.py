@@ -43,6 +43,7 @@ class SearchConfig:
     glossary_weight: float = 1.0
     korean_translation: bool = True
     korean: str = "bigram"
+    korean_stems: str = "rules"  # content words of a Korean question: "rules" or "kiwi"
     stem: bool = True
     stopwords: bool = True
     chapter_prior: float = 0.8
@@ -78,7 +79,10 @@ class Index:
         self.config = config
         self.analyzer = Analyzer(stem=config.stem, stopwords=config.stopwords, korean=config.korean)
         self.expander = QueryExpander(
-            self.catalog.glossary, self.analyzer, weight=config.glossary_weight
+            self.catalog.glossary,
+            self.analyzer,
+            weight=config.glossary_weight,
+            korean_stems=config.korean_stems,
         )
         self.passages = build_passages(lecture.segments, config.window, config.stride)
         if not self.passages:

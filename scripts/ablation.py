@@ -43,6 +43,7 @@ VARIANTS: list[tuple[str, SearchConfig]] = [
     ("BM25+ → Okapi (IDF floored)", replace(FULL, bm25=BM25Params(variant="okapi"))),
     ("BM25+ → BM25L", replace(FULL, bm25=BM25Params(variant="bm25l"))),
     ("Korean bigrams → Kiwi morphemes", replace(FULL, korean="morpheme")),
+    ("Korean question stems: rules → Kiwi", replace(FULL, korean_stems="kiwi")),
 ]
 COLUMNS = [("en", "hit@1"), ("en", "hit@3"), ("en", "mrr@10"), ("ko", "hit@3"), ("all", "hit@1")]
 

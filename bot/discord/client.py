@@ -17,6 +17,7 @@ from bot.discord.i18n import LectureTranslator, lang_of, t
 from bot.discord.views import NO_MENTIONS, reply
 from retrieval.errors import LectureBotError, QueryError
 from retrieval.timecode import EXAMPLES
+from retrieval.timing import WordClock
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -228,8 +229,8 @@ async def question_check(interaction: discord.Interaction) -> bool:
 
 
 def _warm_up(index: Answerer) -> None:
-    """Answer one English and one Korean question at start, so lazily initialised analyzers
-    (the Korean morpheme model takes seconds) do not slow the first real question."""
+    """Answer one English and one Korean question at start, so the analyzer caches and glossary
+    paths are warm before the first real question."""
     for question in ("what is tokenization", "토큰화란 무엇인가요"):
         try:
             index.answer(question, 1)
@@ -238,18 +239,6 @@ def _warm_up(index: Answerer) -> None:
 
 
 def _make_quoter(lecture: Lecture) -> Callable[[float], str]:
-    try:
-        from retrieval.timing import WordClock  # provided by the captions work (optional)
-    except ImportError:
-        WordClock = None
-    if WordClock is not None:
-        try:
-            return WordClock(lecture).quote_at
-        except LectureBotError as error:
-            log.info("word timings unavailable (%s); quoting whole segments", error)
-
-    def segment_quote(seconds: float) -> str:
-        segment = lecture.segment_at(seconds)
-        return segment.text if segment is not None else ""
-
-    return segment_quote
+    """What is said at a second: caption words when the data has timings, else the
+    paragraph's words around it (WordClock falls back by itself)."""
+    return WordClock(lecture).quote_at

@@ -1,0 +1,67 @@
+"""Light Korean question analysis: which parts of a question's words carry meaning.
+
+Korean attaches particles and endings to words ("맥북에서", "돌리려면", "필요해?"). Their
+bigrams ("에서", "려면", "요해") match passages at random and make an on-topic question look
+off-topic. Stripping the common particles and endings from the end of each word, and dropping
+question words, leaves the stems a search should use. This measured as well as Kiwi's
+morpheme analysis for questions (docs/retrieval.md) without its 300 MB model and 1-2 s load.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Question words and fillers that never name a topic.
+KOREAN_STOPWORDS: frozenset[str] = frozenset(
+    """
+    뭐 뭐야 뭐가 뭔가 뭔데 뭘 무엇 무엇이 무엇인가 무엇인가요 무슨
+    왜 어떻게 어떤 어디 어디서 언제 누가 얼마나 얼마 몇 거야
+    건가 건가요 거예요 거지 건데 있어 있어요 있나 있나요 없어 돼
+    되나 되나요 해 해요 하는 하나 하나요 할까 이거 그거 저거
+    이게 그게 좀 진짜 정말 그냥 결국 일반 같은 같이 대해
+    대해서 대한 관해 관해서 관한 알려줘 알려주세요 설명해줘 설명해 주세요 해줘
+    궁금해 궁금해요 있는 없는 내는 되는 하면 되면 수 것 거
+    때 등
+    """.split()
+)
+
+# Particles and endings, longest first; stripped once from the end of a word.
+_ENDINGS = sorted(
+    """
+    에서는 에서도 으로는 으로도 이라는 이라고 이라면 이랑은 에게서 까지는 부터는
+    하려면 되려면 하는지 되는지 한다는 된다는 했는데 하는데 되는데 인지 인가
+    인데 에서 으로 에게 한테 까지 부터 처럼 보다 이랑 하고
+    라는 라고 려면 으면 는지 은지 나요 까요 세요 해요 돼요
+    이야 예요 이에요 하는 되는 하면 되면 해서 돼서 하고 했어
+    됐어 할까 될까 해줘 해주세요 은 는 이 가 을 를
+    에 로 와 과 랑 의 도 만 야 요 해
+    돼 지 면 게 고
+    """.split(),
+    key=len,
+    reverse=True,
+)
+_ENDING_SET = frozenset(_ENDINGS)
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+MIN_STEM = 2
+
+
+def content_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the meaningful stems of the Korean words in `text`."""
+    spans: list[tuple[int, int]] = []
+    for match in _HANGUL_WORD.finditer(text):
+        word = match.group()
+        # A lone particle ("SFT가") or a one-syllable word names no topic.
+        if len(word) < MIN_STEM or word in KOREAN_STOPWORDS or word in _ENDING_SET:
+            continue
+        stem = _strip_ending(word)
+        if stem in KOREAN_STOPWORDS:
+            continue
+        spans.append((match.start(), match.start() + len(stem)))
+    return spans
+
+
+def _strip_ending(word: str) -> str:
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            return word[: -len(ending)]
+    return word
