@@ -168,10 +168,14 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @lru_cache(maxsize=1)
-def _kiwi():  # loading the model takes ~1.5 s: only when Korean text is analysed
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
+def _kiwi():  # loading the model takes ~1 s and 300 MB: only for the optional Kiwi modes
+    try:
+        from kiwipiepy import Kiwi
+    except ImportError:
+        raise RuntimeError(
+            "Kiwi morphemes need the optional extra: pip install 'lecture-bot[kiwi]'"
+        ) from None
+    return Kiwi(load_typo_dict=False, load_multi_dict=False)
 
 
 _STEMMER = Stemmer.Stemmer("english")

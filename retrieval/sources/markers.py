@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.timecode import format_time
+
 MARKER = re.compile(r"^\[(\d{1,2}:\d{2}(?::\d{2})?)\]\s*(.*)$")
 
 
@@ -17,6 +19,4 @@ def marker_seconds(marker: str) -> int:
 
 def format_marker(seconds: int) -> str:
     """The marker text the seed files use: `[7:30]`, `[2:07:30]`."""
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"[{hours}:{minutes:02d}:{secs:02d}]" if hours else f"[{minutes}:{secs:02d}]"
+    return f"[{format_time(seconds)}]"
