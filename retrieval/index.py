@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,9 +100,10 @@ class Index:
             korean = [self._korean_terms(segment.text_ko) for segment in segments]
             self.scorer_ko = BM25Scorer(_join_terms(korean, self.passages), config.bm25)
             self.segment_scorer_ko = BM25Scorer(korean, config.bm25)
-        self.clock = WordClock(lecture)
-        if config.link == "caption":
-            self.clock.align_all()
+        self._passage_chapters = np.fromiter(
+            (p.chapter - 1 for p in self.passages), dtype=np.int32, count=len(self.passages)
+        )
+        self.clock = WordClock(lecture)  # aligns a segment the first time it is asked
         self._chapter_scorer = BM25Scorer(
             [self.analyzer.terms(_chapter_document(c)) for c in self.catalog.chapters],
             BM25Params(variant="bm25plus"),
@@ -194,10 +196,9 @@ class Index:
         if self.config.chapter_prior:
             scores = scores + self._chapter_boost(terms, scores)
         matched = self._matched_mask(terms)
-        candidates = np.flatnonzero(matched)
         if chapter is not None:
-            candidates = [i for i in candidates if self.passages[i].chapter == chapter]
-        order = sorted(candidates, key=lambda i: (-scores[i], i))
+            matched &= self._passage_chapters == chapter - 1
+        order = _best_first(np.flatnonzero(matched), scores)
         segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko)
         chosen: list[_Scored] = []
         for position in order:
@@ -244,8 +245,7 @@ class Index:
         if top <= 0:
             return np.zeros_like(scores)
         by_chapter = chapter_scores / top
-        passage_chapters = np.fromiter((p.chapter - 1 for p in self.passages), dtype=np.int32)
-        return self.config.chapter_prior * scores.max() * by_chapter[passage_chapters]
+        return self.config.chapter_prior * scores.max() * by_chapter[self._passage_chapters]
 
     def _idf(self, term: str) -> float:
         scorer = self.scorer_ko if _is_korean_term(term) and self.scorer_ko else self.scorer
@@ -342,6 +342,20 @@ class Index:
             text_ko=passage.text_ko,
             spans_ko=_spans(self.analyzer.tokens(passage.text_ko), wanted),
         )
+
+
+def _best_first(candidates: np.ndarray, scores: np.ndarray, head: int = 64) -> Iterator[int]:
+    """Candidates by descending score, ties to the earlier passage. Only the best `head` are
+    sorted unless diversity skips past them: at 100× the lecture, sorting every candidate
+    dominated a query."""
+    if len(candidates) > head:
+        cut = np.argpartition(-scores[candidates], head - 1)[:head]
+        top = candidates[cut]
+        top = top[np.lexsort((top, -scores[top]))]
+        yield from top.tolist()
+        rest = np.setdiff1d(candidates, top, assume_unique=True)
+        candidates = rest
+    yield from candidates[np.lexsort((candidates, -scores[candidates]))].tolist()
 
 
 def _join_terms(per_segment: list[list[str]], passages: list[Passage]) -> list[list[str]]:

@@ -71,8 +71,7 @@ class Catalog:
 
     def chapter_at(self, seconds: float) -> Chapter:
         """The chapter playing at `seconds`, decided by the catalog's start times alone."""
-        starts = [chapter.start for chapter in self.chapters]
-        position = bisect.bisect_right(starts, seconds) - 1
+        position = bisect.bisect_right(self.chapters, seconds, key=_start) - 1
         return self.chapters[max(0, position)]
 
     def url(self, seconds: float) -> str:
@@ -114,8 +113,7 @@ class Lecture:
 
     def segment_at(self, seconds: float) -> Segment | None:
         """The segment being spoken at `seconds`, or None past the transcript's end."""
-        starts = [segment.start for segment in self.segments]
-        position = bisect.bisect_right(starts, seconds) - 1
+        position = bisect.bisect_right(self.segments, seconds, key=_start) - 1
         if position < 0:
             return None
         segment = self.segments[position]
@@ -124,3 +122,7 @@ class Lecture:
     @property
     def has_korean(self) -> bool:
         return any(segment.text_ko for segment in self.segments)
+
+
+def _start(item: Chapter | Segment) -> float:
+    return item.start

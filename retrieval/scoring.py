@@ -58,21 +58,31 @@ class BM25Scorer:
         self.idf: dict[str, float] = dict(model.idf)
         doc_len = np.asarray(model.doc_len, dtype=np.float64)
         norm = 1 - params.b + params.b * doc_len / model.avgdl
-        postings: dict[str, tuple[list[int], list[int]]] = {}
-        for doc_id, freqs in enumerate(model.doc_freqs):
-            for term, tf in freqs.items():
-                docs, tfs = postings.setdefault(term, ([], []))
-                docs.append(doc_id)
-                tfs.append(tf)
+        # Every (document, term, tf) posting in flat arrays, grouped by term in one sort, so
+        # the weights are computed in one vectorised pass rather than term by term.
+        vocabulary = {term: number for number, term in enumerate(self.idf)}
+        counts = [len(freqs) for freqs in model.doc_freqs]
+        docs = np.repeat(np.arange(self.size, dtype=np.int32), counts)
+        terms = np.fromiter(
+            (vocabulary[t] for freqs in model.doc_freqs for t in freqs), np.int32, len(docs)
+        )
+        tfs = np.fromiter(
+            (tf for freqs in model.doc_freqs for tf in freqs.values()), np.float64, len(docs)
+        )
+        order = np.argsort(terms, kind="stable")  # stable: documents stay in order per term
+        docs, terms, tfs = docs[order], terms[order], tfs[order]
+        idf = np.fromiter(self.idf.values(), np.float64, len(self.idf))[terms]
+        weights = self._weight(idf, tfs, norm[docs])
+        bounds = np.searchsorted(terms, np.arange(len(vocabulary) + 1))
         self._docs: dict[str, np.ndarray] = {}
         self._weights: dict[str, np.ndarray] = {}
-        for term, (docs, tfs) in postings.items():
-            ids = np.asarray(docs, dtype=np.int32)
-            self._docs[term] = ids
-            self._weights[term] = self._weight(term, np.asarray(tfs, dtype=np.float64), norm[ids])
+        for term, number in vocabulary.items():
+            start, end = bounds[number], bounds[number + 1]
+            self._docs[term] = docs[start:end]
+            self._weights[term] = weights[start:end]
 
-    def _weight(self, term: str, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
-        p, idf = self.params, self.idf[term]
+    def _weight(self, idf: np.ndarray, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
+        p = self.params
         if p.variant == "okapi":
             return idf * tf * (p.k1 + 1) / (tf + p.k1 * norm)
         if p.variant == "bm25l":

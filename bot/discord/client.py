@@ -231,6 +231,9 @@ async def question_check(interaction: discord.Interaction) -> bool:
 def _warm_up(index: Answerer) -> None:
     """Answer one English and one Korean question at start, so the analyzer caches and glossary
     paths are warm before the first real question."""
+    clock = getattr(index, "clock", None)
+    if clock is not None:
+        clock.align_all()  # caption timings for every paragraph, once, before any question
     for question in ("what is tokenization", "토큰화란 무엇인가요"):
         try:
             index.answer(question, 1)
