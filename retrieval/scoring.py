@@ -15,6 +15,8 @@ implemented by rank-bm25 0.2.2):
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -39,11 +41,34 @@ def reference_model(corpus: Sequence[Sequence[str]], params: BM25Params) -> rank
     docs = [list(doc) for doc in corpus]
     if params.variant == "okapi":
         return rank_bm25.BM25Okapi(docs, k1=params.k1, b=params.b, epsilon=params.epsilon)
-    if params.variant == "bm25l":
-        return rank_bm25.BM25L(docs, k1=params.k1, b=params.b, delta=params.delta)
-    if params.variant == "bm25plus":
-        return rank_bm25.BM25Plus(docs, k1=params.k1, b=params.b, delta=params.delta)
-    raise ValueError(f"unknown BM25 variant {params.variant!r}")
+    return _model_class(params)(docs, k1=params.k1, b=params.b, delta=params.delta)
+
+
+def _model_class(params: BM25Params) -> type[rank_bm25.BM25]:
+    classes = {
+        "okapi": rank_bm25.BM25Okapi,
+        "bm25l": rank_bm25.BM25L,
+        "bm25plus": rank_bm25.BM25Plus,
+    }
+    if params.variant not in classes:
+        raise ValueError(f"unknown BM25 variant {params.variant!r}")
+    return classes[params.variant]
+
+
+def reference_idf(document_frequency: dict[str, int], size: int, params: BM25Params) -> dict:
+    """rank-bm25's own IDF table (its `_calc_idf`, with Okapi's ε floor) for these counts,
+    without building its per-document dictionaries: at 100× the lecture those dominated the
+    memory of an index build."""
+    model = _model_class(params).__new__(_model_class(params))
+    model.corpus_size, model.idf = size, {}
+    model.k1, model.b, model.epsilon, model.delta = (
+        params.k1,
+        params.b,
+        params.epsilon,
+        params.delta,
+    )
+    model._calc_idf(document_frequency)
+    return model.idf
 
 
 class BM25Scorer:
@@ -53,25 +78,28 @@ class BM25Scorer:
         if not corpus:
             raise ValueError("cannot score an empty corpus")
         self.params = params
-        model = reference_model(corpus, params)
-        self.size = model.corpus_size
-        self.idf: dict[str, float] = dict(model.idf)
-        doc_len = np.asarray(model.doc_len, dtype=np.float64)
-        norm = 1 - params.b + params.b * doc_len / model.avgdl
-        # Every (document, term, tf) posting in flat arrays, grouped by term in one sort, so
-        # the weights are computed in one vectorised pass rather than term by term.
-        vocabulary = {term: number for number, term in enumerate(self.idf)}
-        counts = [len(freqs) for freqs in model.doc_freqs]
-        docs = np.repeat(np.arange(self.size, dtype=np.int32), counts)
-        terms = np.fromiter(
-            (vocabulary[t] for freqs in model.doc_freqs for t in freqs), np.int32, len(docs)
+        self.size = len(corpus)
+        # Every (document, term, tf) posting in compact flat arrays, in corpus order.
+        vocabulary: dict[str, int] = {}
+        docs, terms, tfs = array("i"), array("i"), array("d")
+        doc_len = np.fromiter((len(doc) for doc in corpus), np.float64, self.size)
+        for number, doc in enumerate(corpus):
+            for term, tf in Counter(doc).items():
+                docs.append(number)
+                terms.append(vocabulary.setdefault(term, len(vocabulary)))
+                tfs.append(tf)
+        frequency = np.bincount(np.frombuffer(terms, np.int32), minlength=len(vocabulary))
+        self.idf: dict[str, float] = reference_idf(
+            {term: int(frequency[n]) for term, n in vocabulary.items()}, self.size, params
         )
-        tfs = np.fromiter(
-            (tf for freqs in model.doc_freqs for tf in freqs.values()), np.float64, len(docs)
-        )
+        norm = 1 - params.b + params.b * doc_len / doc_len.mean()
+        docs = np.frombuffer(docs, np.int32)
+        terms = np.frombuffer(terms, np.int32)
+        tfs = np.frombuffer(tfs, np.float64)
+        # Grouped by term in one sort, so the weights come in one vectorised pass.
         order = np.argsort(terms, kind="stable")  # stable: documents stay in order per term
         docs, terms, tfs = docs[order], terms[order], tfs[order]
-        idf = np.fromiter(self.idf.values(), np.float64, len(self.idf))[terms]
+        idf = np.fromiter((self.idf[t] for t in vocabulary), np.float64, len(vocabulary))[terms]
         weights = self._weight(idf, tfs, norm[docs])
         bounds = np.searchsorted(terms, np.arange(len(vocabulary) + 1))
         self._docs: dict[str, np.ndarray] = {}
