@@ -165,6 +165,11 @@ def _morphemes(text: str) -> list[Token]:
 
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def has_hangul(text: str) -> bool:
+    return _HANGUL.search(text) is not None
 
 
 @lru_cache(maxsize=1)

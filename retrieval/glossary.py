@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from retrieval import korean
-from retrieval.analysis import Analyzer, Token, korean_content_spans, normalize
+from retrieval.analysis import (
+    HANGUL_WORD,
+    Analyzer,
+    Token,
+    has_hangul,
+    korean_content_spans,
+    normalize,
+)
 from retrieval.lecture import SynonymGroup
 
 
@@ -36,10 +43,6 @@ class _Member:
     hangul_key: str  # the member without spaces when it contains Hangul, else ""
 
 
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= char <= "\ud7a3" for char in text)
-
-
 class QueryExpander:
     def __init__(
         self,
@@ -59,7 +62,7 @@ class QueryExpander:
         for group in groups:
             members = []
             for term in group.terms:
-                key = normalize(term).replace(" ", "") if _has_hangul(term) else ""
+                key = normalize(term).replace(" ", "") if has_hangul(term) else ""
                 terms = tuple(analyzer.terms(term))
                 if terms:
                     members.append(_Member(terms, key))
@@ -97,7 +100,7 @@ class QueryExpander:
         if self.weight <= 0:
             return terms
         compact = normalized.replace(" ", "")
-        korean_query = _has_hangul(compact)
+        korean_query = has_hangul(compact)
         query_terms = [token.term for token in tokens]
         next_concept = max(concept_of.values(), default=-1) + 1
         present = set(concept_of)
@@ -130,9 +133,9 @@ def _without_korean_endings(
 ) -> tuple[Token, ...]:
     """Korean bigrams of a question that start inside a content word; bigrams of particles
     and verb endings ("뭐야", "거야", "필요해" -> "요해") would match any passage."""
-    if not any(_has_hangul(token.term) for token in tokens):
+    if not any(has_hangul(token.term) for token in tokens):
         return tokens
-    return tuple(t for t in tokens if not _has_hangul(t.term) or _inside(t, spans))
+    return tuple(t for t in tokens if not has_hangul(t.term) or _inside(t, spans))
 
 
 def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
@@ -152,20 +155,9 @@ def _matches(member: _Member, compact_query: str, query_terms: list[str]) -> boo
 
 def _merge_hangul_words(normalized: str, tokens: list, concept_of: dict[str, int]) -> None:
     """Bigrams of one Korean word stand for one idea: give them the same concept."""
-    for start, end in _hangul_words(normalized):
+    for start, end in (match.span() for match in HANGUL_WORD.finditer(normalized)):
         inside = [t.term for t in tokens if start <= t.start and t.end <= end]
         if len(inside) > 1:
             first = concept_of[inside[0]]
             for term in inside[1:]:
                 concept_of[term] = first
-
-
-def _hangul_words(text: str) -> list[tuple[int, int]]:
-    spans, start = [], None
-    for position, char in enumerate(text + " "):
-        if "\uac00" <= char <= "\ud7a3":
-            start = position if start is None else start
-        elif start is not None:
-            spans.append((start, position))
-            start = None
-    return spans

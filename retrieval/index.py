@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval.analysis import Analyzer, Token
+from retrieval.analysis import Analyzer, Token, has_hangul
 from retrieval.errors import QueryError
 from retrieval.glossary import QueryExpander, QueryTerm
 from retrieval.lecture import Chapter, Lecture
@@ -115,7 +115,7 @@ class Index:
         return cls(lecture, config)
 
     def _korean_terms(self, text: str) -> list[str]:
-        return [t.term for t in self.analyzer.tokens(text) if _is_korean_term(t.term)]
+        return [t.term for t in self.analyzer.tokens(text) if has_hangul(t.term)]
 
     # -- queries -----------------------------------------------------------------------
 
@@ -140,7 +140,7 @@ class Index:
         present = {t.term for t in terms}
         out = list(terms)
         for term in terms:
-            if term.term in vocabulary or not term.term.isalpha() or _is_korean_term(term.term):
+            if term.term in vocabulary or not term.term.isalpha() or has_hangul(term.term):
                 continue
             singular = term.term[:-1]
             if term.term.endswith("s") and singular in vocabulary:
@@ -176,7 +176,7 @@ class Index:
         if chapter is not None:
             self.catalog.chapter(chapter)
         terms = self.query_terms(query)
-        lang = "ko" if any("\uac00" <= c <= "\ud7a3" for c in query) else "en"
+        lang = "ko" if has_hangul(query) else "en"
         ranked = self._rank(terms, k, chapter)
         if not ranked or not self._answers(ranked[0]):
             return Answer(query, (), self.suggest_chapters(terms), lang)
@@ -222,7 +222,7 @@ class Index:
             scorer, scorer_ko = self.scorer, self.scorer_ko
         words, weights = [t.term for t in terms], [t.weight for t in terms]
         scores = scorer.scores(words, weights)
-        korean = [i for i, word in enumerate(words) if _is_korean_term(word)]
+        korean = [i for i, word in enumerate(words) if has_hangul(word)]
         if scorer_ko is not None and korean:
             scores = scores + scorer_ko.scores(
                 [words[i] for i in korean], [weights[i] for i in korean]
@@ -247,14 +247,16 @@ class Index:
         by_chapter = chapter_scores / top
         return self.config.chapter_prior * scores.max() * by_chapter[self._passage_chapters]
 
+    def _field(self, term: str) -> BM25Scorer:
+        """The BM25 field a term lives in: Korean terms in the translation's."""
+        return self.scorer_ko if has_hangul(term) and self.scorer_ko else self.scorer
+
     def _idf(self, term: str) -> float:
-        scorer = self.scorer_ko if _is_korean_term(term) and self.scorer_ko else self.scorer
-        idf = scorer.idf.get(term)
+        idf = self._field(term).idf.get(term)
         return self._unknown_idf if idf is None else max(idf, 0.0)
 
     def _known(self, term: str) -> bool:
-        scorer = self.scorer_ko if _is_korean_term(term) and self.scorer_ko else self.scorer
-        return term in scorer.idf
+        return term in self._field(term).idf
 
     def _answers(self, best: _Scored) -> bool:
         config = self.config
@@ -282,8 +284,7 @@ class Index:
         return sum(matched) / total, len(matched)
 
     def _mentions(self, position: int, term: str) -> bool:
-        scorer = self.scorer_ko if _is_korean_term(term) and self.scorer_ko else self.scorer
-        postings = scorer.postings(term)
+        postings = self._field(term).postings(term)
         at = int(np.searchsorted(postings, position))
         return at < len(postings) and postings[at] == position
 
@@ -362,10 +363,6 @@ def _join_terms(per_segment: list[list[str]], passages: list[Passage]) -> list[l
     return [
         [term for terms in per_segment[p.first : p.last + 1] for term in terms] for p in passages
     ]
-
-
-def _is_korean_term(term: str) -> bool:
-    return any("\uac00" <= char <= "\ud7a3" for char in term)
 
 
 def _densest_start(tokens: list[Token], weights: dict[str, float]) -> int:

@@ -9,7 +9,7 @@ morpheme analysis for questions (docs/retrieval.md) without its 300 MB model and
 
 from __future__ import annotations
 
-import re
+from retrieval.analysis import HANGUL_WORD
 
 # Question words and fillers that never name a topic.
 KOREAN_STOPWORDS: frozenset[str] = frozenset(
@@ -41,14 +41,13 @@ _ENDINGS = sorted(
     reverse=True,
 )
 _ENDING_SET = frozenset(_ENDINGS)
-_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 MIN_STEM = 2
 
 
 def content_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the meaningful stems of the Korean words in `text`."""
     spans: list[tuple[int, int]] = []
-    for match in _HANGUL_WORD.finditer(text):
+    for match in HANGUL_WORD.finditer(text):
         word = match.group()
         # A lone particle ("SFT가") or a one-syllable word names no topic.
         if len(word) < MIN_STEM or word in KOREAN_STOPWORDS or word in _ENDING_SET:

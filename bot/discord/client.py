@@ -152,7 +152,7 @@ class LectureBot(commands.Bot):
             log.info("loading the lecture index")
             self.index = await asyncio.to_thread(self._load_index)
             await asyncio.to_thread(_warm_up, self.index)
-            self._quote_at = _make_quoter(self.index.lecture)
+            self._quote_at = _make_quoter(self.index)
             log.info(
                 "index ready: %s (%d chapters)",
                 self.index.catalog.title,
@@ -241,7 +241,9 @@ def _warm_up(index: Answerer) -> None:
             log.debug("warm-up question failed: %s", error)
 
 
-def _make_quoter(lecture: Lecture) -> Callable[[float], str]:
+def _make_quoter(index: Answerer) -> Callable[[float], str]:
     """What is said at a second: caption words when the data has timings, else the
-    paragraph's words around it (WordClock falls back by itself)."""
-    return WordClock(lecture).quote_at
+    paragraph's words around it (WordClock falls back by itself). The index's own clock is
+    reused when it has one (the real Index does), rather than laying out the captions twice."""
+    clock = getattr(index, "clock", None) or WordClock(index.lecture)
+    return clock.quote_at
