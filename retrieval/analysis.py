@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import Stemmer
 
 from retrieval.stopwords import ENGLISH_STOPWORDS
 
-_TOKEN = re.compile(
-    r"(?P<number>\d+(?:[.,]\d+)+)"  # 9.11, 3.1, 1,000
-    r"|(?P<hangul>[\uac00-\ud7a3]+)"
-    r"|(?P<word>[^\W_\uac00-\ud7a3]+(?:[-'’][^\W_\uac00-\ud7a3]+)*)"
-)
+_NUMBER = r"\d+(?:[.,]\d+)+"  # 9.11, 3.1, 1,000
+_HANGUL_RUN = r"[\uac00-\ud7a3]+"
+_WORD = r"[^\W_\uac00-\ud7a3]+(?:[-'’][^\W_\uac00-\ud7a3]+)*"
+_TOKEN = re.compile(rf"(?P<number>{_NUMBER})|(?P<hangul>{_HANGUL_RUN})|(?P<word>{_WORD})")
+_SURFACE = re.compile(rf"{_NUMBER}|{_HANGUL_RUN}|{_WORD}")  # the same words, no groups
+_MEMO_LIMIT = 200_000  # distinct words remembered; questions can bring endless new ones
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs", "Co", "Cn"}
 KOREAN_MODES = ("bigram", "morpheme", "both", "none")
 # Kiwi tags that carry meaning: nouns, numerals, verb/adjective stems, roots, foreign words.
@@ -42,6 +45,8 @@ def normalize(text: str) -> str:
     if text.isascii():
         return text.lower().translate(_ASCII_CONTROLS)
     folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isprintable():  # nothing invisible in it: skip the table (most texts)
+        return folded
     return folded.translate(_invisible_table())
 
 
@@ -74,9 +79,26 @@ class Analyzer:
         self.stopwords = ENGLISH_STOPWORDS if stopwords else frozenset()
         self.korean = korean
         self._cached_tokens = lru_cache(maxsize=4096)(self._tokens)
+        self._word_terms = _WordTerms(self._surface_terms)
 
     def terms(self, text: str) -> list[str]:
-        return [token.term for token in self.tokens(text)]
+        """The index terms of `text`, as `tokens` gives them but without their spans: each
+        distinct word is analysed once and remembered, which makes indexing several times
+        faster."""
+        if self.korean in ("morpheme", "both"):  # morphemes need the whole sentence
+            return [token.term for token in self.tokens(text)]
+        return self._word_terms.of(_SURFACE.findall(normalize(text)))
+
+    def hangul_terms(self, text: str) -> list[str]:
+        """Only the Korean terms of `text` (a translation's English words left out)."""
+        if self.korean in ("morpheme", "both"):
+            return [t.term for t in self.tokens(text) if has_hangul(t.term)]
+        return self._word_terms.of(HANGUL_WORD.findall(normalize(text)))
+
+    def _surface_terms(self, surface: str) -> tuple[str, ...]:
+        if self.korean == "bigram" and "\uac00" <= surface[0] <= "\ud7a3":  # a Hangul run
+            return tuple(surface[i : i + 2] for i in range(len(surface) - 1)) or (surface,)
+        return tuple(token.term for token in self._tokens(surface))
 
     def tokens(self, text: str) -> tuple[Token, ...]:
         """Terms with the span of `text` they came from (for highlighting matched words).
@@ -116,15 +138,14 @@ class Analyzer:
             term = self._english_term(word)
             return [Token(term, start, end)] if term else []
         word = word.replace("’", "'")
-        parts = re.split(r"[-']", word)
-        out: list[Token] = []
-        whole = word.split("'")[0] if "'" in word and "-" not in word else word
-        if "-" in word:
-            out.append(Token(word, start, end))
+        if word in self.stopwords:  # "don't", "it's"
+            return []
+        # "gpt-4o" is kept whole and as its parts; "model's" is its parts ("model", "s").
+        out = [Token(word, start, end)] if "-" in word else []
         offset = start
-        for part in parts:
+        for part in re.split(r"[-']", word):
             term = self._english_term(part)
-            if term and term != whole:
+            if term:
                 out.append(Token(term, offset, offset + len(part)))
             offset += len(part) + 1
         return out
@@ -135,6 +156,23 @@ class Analyzer:
         if word.isdigit() or not self.stem:
             return word
         return _stem(word)
+
+
+class _WordTerms(dict[str, tuple[str, ...]]):
+    """Word -> its terms, computed the first time a word is seen."""
+
+    def __init__(self, analyse: Callable[[str], tuple[str, ...]]):
+        super().__init__()
+        self._analyse = analyse
+
+    def __missing__(self, surface: str) -> tuple[str, ...]:
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        terms = self[surface] = self._analyse(surface)
+        return terms
+
+    def of(self, surfaces: list[str]) -> list[str]:
+        return list(chain.from_iterable(map(self.__getitem__, surfaces)))
 
 
 def _bigrams(run: str, start: int) -> list[Token]:
