@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from retrieval.analysis import Analyzer, Token, has_hangul
+from retrieval.corpus import EncodedCorpus
 from retrieval.errors import QueryError
 from retrieval.glossary import QueryExpander, QueryTerm
 from retrieval.lecture import Chapter, Lecture
@@ -88,17 +89,19 @@ class Index:
         self.passages = build_passages(lecture.segments, config.window, config.stride)
         if not self.passages:
             raise ValueError("the lecture has no transcript segments to index")
-        # Each segment is analysed once; a passage's terms are its segments' terms joined.
+        # Each segment is analysed once; passages are windows over the segments' term ids.
         segments = lecture.segments
-        english = [self.analyzer.terms(segment.text) for segment in segments]
-        self.scorer = BM25Scorer(_join_terms(english, self.passages), config.bm25)
+        first = [p.first for p in self.passages]
+        last = [p.last for p in self.passages]
+        english = EncodedCorpus.encode(self.analyzer.terms(s.text) for s in segments)
+        self.scorer = BM25Scorer(english.windows(first, last), config.bm25)
         # Single segments, scored only to decide where in a passage its link should land.
         self.segment_scorer = BM25Scorer(english, config.bm25)
         # The Korean translation is its own field: its length must not change English scores.
         self.scorer_ko = self.segment_scorer_ko = None
         if config.korean_translation and lecture.has_korean:
-            korean = [self._korean_terms(segment.text_ko) for segment in segments]
-            self.scorer_ko = BM25Scorer(_join_terms(korean, self.passages), config.bm25)
+            korean = EncodedCorpus.encode(self.analyzer.hangul_terms(s.text_ko) for s in segments)
+            self.scorer_ko = BM25Scorer(korean.windows(first, last), config.bm25)
             self.segment_scorer_ko = BM25Scorer(korean, config.bm25)
         self._passage_chapters = np.fromiter(
             (p.chapter - 1 for p in self.passages), dtype=np.int32, count=len(self.passages)
@@ -113,9 +116,6 @@ class Index:
     @classmethod
     def build(cls, lecture: Lecture, config: SearchConfig = SearchConfig()) -> Index:
         return cls(lecture, config)
-
-    def _korean_terms(self, text: str) -> list[str]:
-        return [t.term for t in self.analyzer.tokens(text) if has_hangul(t.term)]
 
     # -- queries -----------------------------------------------------------------------
 
@@ -357,12 +357,6 @@ def _best_first(candidates: np.ndarray, scores: np.ndarray, head: int = 64) -> I
         rest = np.setdiff1d(candidates, top, assume_unique=True)
         candidates = rest
     yield from candidates[np.lexsort((candidates, -scores[candidates]))].tolist()
-
-
-def _join_terms(per_segment: list[list[str]], passages: list[Passage]) -> list[list[str]]:
-    return [
-        [term for terms in per_segment[p.first : p.last + 1] for term in terms] for p in passages
-    ]
 
 
 def _densest_start(tokens: list[Token], weights: dict[str, float]) -> int:

@@ -10,17 +10,32 @@ from retrieval.lecture import Segment
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """`window` segments joined; `offsets[i]` is where segment `first + i` begins in `text`."""
+    """Segments `first`..`last` of the lecture. The joined text is made when asked for: at
+    100× the lecture, keeping every window's text doubled the transcript's memory."""
 
     first: int
     last: int
-    start: int
-    end: int
-    chapter: int
-    text: str
-    offsets: tuple[int, ...]
-    text_ko: str
-    offsets_ko: tuple[int, ...]
+    segments: tuple[Segment, ...]
+
+    @property
+    def start(self) -> int:
+        return self.segments[0].start
+
+    @property
+    def end(self) -> int:
+        return self.segments[-1].end
+
+    @property
+    def chapter(self) -> int:
+        return self.segments[0].chapter
+
+    @property
+    def text(self) -> str:
+        return " ".join(segment.text for segment in self.segments)
+
+    @property
+    def text_ko(self) -> str:
+        return " ".join(segment.text_ko for segment in self.segments if segment.text_ko)
 
 
 def build_passages(segments: tuple[Segment, ...], window: int, stride: int) -> list[Passage]:
@@ -29,39 +44,15 @@ def build_passages(segments: tuple[Segment, ...], window: int, stride: int) -> l
     if window < 1 or stride < 1:
         raise ValueError("window and stride must be at least 1")
     passages: list[Passage] = []
-    indexed = list(enumerate(segments))
-    for _, group in groupby(indexed, key=lambda pair: pair[1].chapter):
-        members = list(group)
-        last_start = max(0, len(members) - window)
+    first = 0
+    for _, group in groupby(segments, key=lambda segment: segment.chapter):
+        count = len(list(group))
+        last_start = max(0, count - window)
         starts = list(range(0, last_start + 1, stride))
         if starts[-1] != last_start:
             starts.append(last_start)
         for offset in starts:
-            passages.append(_join(members[offset : offset + window]))
+            low, high = first + offset, first + min(count, offset + window) - 1
+            passages.append(Passage(low, high, segments[low : high + 1]))
+        first += count
     return passages
-
-
-def _join(members: list[tuple[int, Segment]]) -> Passage:
-    text, offsets = _concatenate([segment.text for _, segment in members])
-    text_ko, offsets_ko = _concatenate([segment.text_ko for _, segment in members])
-    first_index, first = members[0]
-    last_index, last = members[-1]
-    return Passage(
-        first=first_index,
-        last=last_index,
-        start=first.start,
-        end=last.end,
-        chapter=first.chapter,
-        text=text,
-        offsets=offsets,
-        text_ko=text_ko,
-        offsets_ko=offsets_ko,
-    )
-
-
-def _concatenate(parts: list[str]) -> tuple[str, tuple[int, ...]]:
-    offsets, position = [], 0
-    for part in parts:
-        offsets.append(position)
-        position += len(part) + 1
-    return " ".join(parts), tuple(offsets)

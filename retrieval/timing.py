@@ -5,7 +5,7 @@ aligns a segment's words with the caption words spoken around it (difflib over n
 words, so a transcript from another source still lines up) and answers "when is the word at
 this character said?" and "what is being said at this second?".
 
-Construction only lays out the caption words by time (about 20 ms for a 3.5-hour lecture);
+The caption words are laid out by time on first use (about 20 ms for a 3.5-hour lecture);
 each segment is aligned the first time it is asked about and cached, after which `time_of` is
 a binary search.
 """
@@ -16,6 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from retrieval.lecture import Lecture, Segment
 from retrieval.sources.alignment import normalise_word
@@ -39,32 +40,41 @@ class WordClock:
     def __init__(self, lecture: Lecture):
         self.lecture = lecture
         self._cues = lecture.cues
-        self._cue_starts = [cue.start for cue in self._cues]
-        self._times: list[float] = []
-        self._words: list[str] = []
+        self._cache: dict[Segment, _SegmentTimes | None] = {}
+
+    @cached_property
+    def _cue_starts(self) -> list[float]:
+        return [cue.start for cue in self._cues]
+
+    @cached_property
+    def _spoken(self) -> tuple[list[float], list[str]]:
+        """Every caption word and when it is spoken, in order. Laid out on first use, so that
+        building an index that may never place a link by captions does not pay for it."""
+        times: list[float] = []
+        words: list[str] = []
         latest = 0.0
         for cue in self._cues:
             parts = cue.text.split()
             if len(parts) == 1:  # word cue: exact time
                 latest = max(latest, cue.start)
-                self._times.append(latest)
-                self._words.append(parts[0])
+                times.append(latest)
+                words.append(parts[0])
                 continue
             span, length = max(0.0, cue.end - cue.start), max(1, len(cue.text))
             for match in _TOKEN.finditer(cue.text):  # line cue: spread over its time
                 latest = max(latest, cue.start + span * match.start() / length)
-                self._times.append(latest)
-                self._words.append(match.group())
-        self._cache: dict[Segment, _SegmentTimes | None] = {}
+                times.append(latest)
+                words.append(match.group())
+        return times, words
 
     @property
     def has_timings(self) -> bool:
-        return bool(self._times)
+        return bool(self._cues) and bool(self._spoken[0])
 
     def align_all(self) -> None:
         """Align every segment now (about 85 ms for the real lecture) so that no search pays
         for it later."""
-        if self._times:
+        if self.has_timings:
             for segment in self.lecture.segments:
                 self._segment_times(segment)
 
@@ -100,7 +110,7 @@ class WordClock:
 
     def _segment_times(self, segment: Segment) -> _SegmentTimes | None:
         if segment not in self._cache:
-            self._cache[segment] = self._align(segment) if self._times else None
+            self._cache[segment] = self._align(segment) if self.has_timings else None
         return self._cache[segment]
 
     def _align(self, segment: Segment) -> _SegmentTimes | None:
@@ -108,14 +118,15 @@ class WordClock:
         tokens = [(offset, norm) for offset, norm in tokens if norm]
         if not tokens:
             return None
-        lo = bisect.bisect_left(self._times, segment.start - WINDOW_MARGIN)
-        hi = bisect.bisect_right(self._times, segment.end + WINDOW_MARGIN)
-        caption_words = [normalise_word(word) for word in self._words[lo:hi]]
+        spoken_times, spoken_words = self._spoken
+        lo = bisect.bisect_left(spoken_times, segment.start - WINDOW_MARGIN)
+        hi = bisect.bisect_right(spoken_times, segment.end + WINDOW_MARGIN)
+        caption_words = [normalise_word(word) for word in spoken_words[lo:hi]]
         matcher = SequenceMatcher(None, [norm for _, norm in tokens], caption_words, False)
         known: dict[int, float] = {}
         for block in matcher.get_matching_blocks():
             for k in range(block.size):
-                known[block.a + k] = self._times[lo + block.b + k]
+                known[block.a + k] = spoken_times[lo + block.b + k]
         if len(known) < MIN_MATCHED_SHARE * len(tokens):
             return None
         return _SegmentTimes(
