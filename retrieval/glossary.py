@@ -68,21 +68,25 @@ class QueryExpander:
                     members.append(_Member(terms, key))
             if len(members) > 1:
                 self._groups.append(_Group(group.kind == "korean", tuple(members)))
-        # Which groups a query may match, by the first term of each English member; groups
-        # with a Korean member are checked for Korean questions only.
+        # Which groups a query may match, by the first term of each English member and the
+        # first character of each Korean one.
+        self._longest = max((len(m.terms) for g in self._groups for m in g.members), default=1)
         self._by_first_term: dict[str, list[int]] = {}
-        self._with_hangul: list[int] = []
+        self._by_first_syllable: dict[str, list[int]] = {}
         for position, group in enumerate(self._groups):
             for member in group.members:
                 if member.hangul_key:
-                    self._with_hangul.append(position)
+                    first = member.hangul_key[0]
+                    self._by_first_syllable.setdefault(first, []).append(position)
                 else:
                     self._by_first_term.setdefault(member.terms[0], []).append(position)
 
-    def _candidates(self, query_terms: list[str], korean_query: bool) -> list[_Group]:
+    def _candidates(self, query_terms: list[str], compact_query: str) -> list[_Group]:
+        """The groups a member of which may be in the query, found by the member's first
+        term or (Korean members) first character."""
         positions = {p for term in query_terms for p in self._by_first_term.get(term, ())}
-        if korean_query:
-            positions.update(self._with_hangul)
+        for character in set(compact_query):
+            positions.update(self._by_first_syllable.get(character, ()))
         return [self._groups[p] for p in sorted(positions)]
 
     def expand(self, query: str) -> list[QueryTerm]:
@@ -102,13 +106,14 @@ class QueryExpander:
         compact = normalized.replace(" ", "")
         korean_query = has_hangul(compact)
         query_terms = [token.term for token in tokens]
+        phrases = _phrases(query_terms, self._longest)
         next_concept = max(concept_of.values(), default=-1) + 1
         present = set(concept_of)
-        for group in self._candidates(query_terms, korean_query):
+        for group in self._candidates(query_terms, compact):
             if group.korean and not korean_query:
                 continue
             members = group.members
-            matched = [m for m in members if _matches(m, compact, query_terms)]
+            matched = [m for m in members if _matches(m, compact, phrases)]
             if not matched:
                 continue
             concept = next_concept
@@ -143,14 +148,19 @@ def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
     return any(s <= first < e for s, e in spans) and any(s <= last < e for s, e in spans)
 
 
-def _matches(member: _Member, compact_query: str, query_terms: list[str]) -> bool:
+def _phrases(terms: list[str], longest: int) -> set[tuple[str, ...]]:
+    """Every run of up to `longest` consecutive query terms."""
+    return {
+        tuple(terms[i : i + width])
+        for width in range(1, longest + 1)
+        for i in range(len(terms) - width + 1)
+    }
+
+
+def _matches(member: _Member, compact_query: str, phrases: set[tuple[str, ...]]) -> bool:
     if member.hangul_key:
         return member.hangul_key in compact_query
-    width = len(member.terms)
-    return any(
-        tuple(query_terms[i : i + width]) == member.terms
-        for i in range(len(query_terms) - width + 1)
-    )
+    return member.terms in phrases
 
 
 def _merge_hangul_words(normalized: str, tokens: list, concept_of: dict[str, int]) -> None:

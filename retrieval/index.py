@@ -200,12 +200,14 @@ class Index:
             matched &= self._passage_chapters == chapter - 1
         order = _best_first(np.flatnonzero(matched), scores)
         segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko)
+        link_weights = {t.term: t.weight * self._idf(t.term) for t in terms}
+        concept_weights = self._concept_weights(terms)
         chosen: list[_Scored] = []
         for position in order:
-            link = self._link_time(self.passages[position], terms, segment_scores)
+            link = self._link_time(self.passages[position], link_weights, segment_scores)
             if any(abs(link - other.link) < self.config.min_gap for other in chosen):
                 continue
-            coverage, concepts = self._coverage(int(position), terms)
+            coverage, concepts = self._coverage(int(position), terms, concept_weights)
             chosen.append(_Scored(int(position), float(scores[position]), link, coverage, concepts))
             if len(chosen) == k:
                 break
@@ -264,21 +266,27 @@ class Index:
             return True
         return best.concepts >= 2 and best.coverage >= config.min_partial_coverage
 
-    def _coverage(self, position: int, terms: list[QueryTerm]) -> tuple[float, int]:
-        """Share of the query's ideas (IDF-weighted) that passage `position` mentions, and
-        how many."""
+    def _concept_weights(self, terms: list[QueryTerm]) -> dict[int, float]:
+        """How much each of the query's ideas weighs: as much as its most specific form, the
+        student's own word (an unknown one weighs the most), or a glossary form the lecture
+        actually uses."""
         weight: dict[int, float] = {}
-        found: dict[int, bool] = {}
         for term in terms:
-            # An idea weighs as much as its most specific form: the student's own word (an
-            # unknown one weighs the most), or a glossary form the lecture actually uses.
             idf = self._idf(term.term) if term.weight == 1.0 or self._known(term.term) else 0.0
             weight[term.concept] = max(weight.get(term.concept, 0.0), idf)
-            found[term.concept] = found.get(term.concept, False) or self._mentions(
-                position, term.term
-            )
-        total = sum(weight.values())
-        matched = [w for concept, w in weight.items() if found[concept] and w > 0]
+        return weight
+
+    def _coverage(
+        self, position: int, terms: list[QueryTerm], concept_weights: dict[int, float]
+    ) -> tuple[float, int]:
+        """Share of the query's ideas (IDF-weighted) that passage `position` mentions, and
+        how many."""
+        found: set[int] = set()
+        for term in terms:
+            if term.concept not in found and self._mentions(position, term.term):
+                found.add(term.concept)
+        total = sum(concept_weights.values())
+        matched = [w for concept, w in concept_weights.items() if concept in found and w > 0]
         if total <= 0:
             return 0.0, 0
         return sum(matched) / total, len(matched)
@@ -291,7 +299,7 @@ class Index:
     # -- links and highlights ----------------------------------------------------------
 
     def _link_time(
-        self, passage: Passage, terms: list[QueryTerm], segment_scores: np.ndarray
+        self, passage: Passage, weights: dict[str, float], segment_scores: np.ndarray
     ) -> int:
         """Start of the best-matching segment of the window; within it, where the densest
         stretch of matched English words starts."""
@@ -301,7 +309,6 @@ class Index:
         use_captions = self.config.link == "caption" and self.clock.has_timings
         if self.config.link != "word" and not use_captions:
             return segment.start
-        weights = {t.term: t.weight * self._idf(t.term) for t in terms}
         matched = [t for t in self.analyzer.tokens(segment.text) if t.term in weights]
         if not matched:
             return segment.start
