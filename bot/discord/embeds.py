@@ -43,6 +43,19 @@ __all__ = [
 ]
 
 
+# Every character discord.py's escape_markdown can act on (`_\~|*` and backticks anywhere; `>`,
+# `#`, `-` at a line start; `[` of a masked link).
+_MARKDOWN_CHARACTERS = frozenset("_\\~|*`>#-[")
+
+
+def escape(text: str) -> str:
+    """`escape_markdown(text)`, skipped when `text` has none of the characters it escapes, as
+    most transcript text has none: its regex was the largest cost of drawing an answer."""
+    if _MARKDOWN_CHARACTERS.isdisjoint(text):
+        return text
+    return escape_markdown(text)
+
+
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -91,10 +104,10 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, budget: int) ->
         span_start, span_end = max(span_start, start), min(span_end, end)
         if span_start >= span_end:
             continue
-        pieces.append(escape_markdown(text[position:span_start]))
-        pieces.append(f"**{escape_markdown(text[span_start:span_end])}**")
+        pieces.append(escape(text[position:span_start]))
+        pieces.append(f"**{escape(text[span_start:span_end])}**")
         position = span_end
-    pieces.append(escape_markdown(text[position:end]))
+    pieces.append(escape(text[position:end]))
     if end < len(text):
         pieces.append(ELLIPSIS)
     return "".join(pieces).strip()
@@ -169,13 +182,13 @@ def answer_embed(
 
 def _chapter_line(chapter: Chapter, catalog: Catalog, lang: Lang) -> str:
     link = masked_link(chapter.start, catalog.url(chapter.start))
-    return f"**{chapter.number}.** {link} {escape_markdown(chapter.display_title(lang))}"
+    return f"**{chapter.number}.** {link} {escape(chapter.display_title(lang))}"
 
 
 def no_match_embed(answer: Answer, catalog: Catalog, lang: Lang) -> discord.Embed:
     """The honest reply when nothing matches, with the chapters closest to the question."""
     query = trim(one_line(answer.query), 200)
-    lines = [escape_markdown(t("no_match", lang, query=query)), ""]
+    lines = [escape(t("no_match", lang, query=query)), ""]
     if answer.suggestions:
         lines.append(f"**{t('suggestions', lang)}**")
         lines.extend(_chapter_line(chapter, catalog, lang) for chapter in answer.suggestions[:5])
@@ -194,7 +207,7 @@ def _bullets(points: Sequence[str], limit: int) -> str:
     lines: list[str] = []
     used = 0
     for point in points:
-        line = f"• {trim(escape_markdown(point), limit - 2)}"
+        line = f"• {trim(escape(point), limit - 2)}"
         if used + len(line) + 1 > limit:
             if not lines:
                 lines.append(trim(line, limit))
@@ -213,7 +226,7 @@ def chapter_embed(chapter: Chapter, catalog: Catalog, lang: Lang) -> discord.Emb
     embed = discord.Embed(
         title=trim(title, TITLE_LIMIT),
         url=url,
-        description=trim(escape_markdown(chapter.summary(lang)), DESCRIPTION_LIMIT - 1000),
+        description=trim(escape(chapter.summary(lang)), DESCRIPTION_LIMIT - 1000),
         colour=COLOUR,
     )
     points = chapter.key_points(lang)
@@ -284,7 +297,7 @@ def link_embed(seconds: int, catalog: Catalog, quote: str, lang: Lang) -> discor
     embed.add_field(
         name=t("in_chapter", lang), value=trim(chapter_value, FIELD_LIMIT), inline=False
     )
-    said = escape_markdown(one_line(quote)) if quote.strip() else t("nothing_said", lang)
+    said = escape(one_line(quote)) if quote.strip() else t("nothing_said", lang)
     embed.add_field(name=t("said", lang), value=trim(said, FIELD_LIMIT), inline=False)
     embed.set_footer(text=trim(_lecture_title(catalog, lang), FOOTER_LIMIT))
     return embed

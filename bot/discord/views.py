@@ -6,7 +6,9 @@ buttons are disabled at the edges and when the view times out.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import secrets
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
@@ -72,11 +74,21 @@ async def reply(
     return resource if isinstance(resource, discord.InteractionMessage) else None
 
 
+# Buttons declare a name as their custom_id and each view makes it unique: left without one,
+# discord.py draws every button's id from os.urandom, a measurable cost per answer.
+_PROCESS_TAG = secrets.token_hex(4)
+_view_numbers = itertools.count()
+
+
 class OwnedView(discord.ui.View):
     """A view only its owner may use; disables its buttons on timeout."""
 
     def __init__(self, *, owner_id: int, lang: Lang, timeout: float | None = 180.0):
         super().__init__(timeout=timeout)
+        number = next(_view_numbers)
+        for item in self.children:
+            if isinstance(item, discord.ui.Button) and item.custom_id is not None:
+                item.custom_id = f"lecture-bot:{_PROCESS_TAG}:{number}:{item.custom_id}"
         self.owner_id = owner_id
         self.lang = lang
         self.message: discord.InteractionMessage | discord.WebhookMessage | None = None
@@ -163,19 +175,21 @@ class Paginator(OwnedView):
             embed=self.current_embed(), view=self, allowed_mentions=NO_MENTIONS
         )
 
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, row=0)
+    @discord.ui.button(
+        label="Previous", custom_id="previous", style=discord.ButtonStyle.secondary, row=0
+    )
     async def previous_page(
         self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]
     ) -> None:
         await self.show_page(interaction, self.page - 1)
 
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, row=0)
+    @discord.ui.button(label="Next", custom_id="next", style=discord.ButtonStyle.primary, row=0)
     async def next_page(
         self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]
     ) -> None:
         await self.show_page(interaction, self.page + 1)
 
-    @discord.ui.button(label="Share", style=discord.ButtonStyle.success, row=0)
+    @discord.ui.button(label="Share", custom_id="share", style=discord.ButtonStyle.success, row=0)
     async def share(self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]):
         embed = self.source.format_page(self.page, self.lang)
         await interaction.response.send_message(

@@ -40,6 +40,24 @@ def test_trim_cuts_on_a_word_boundary_with_an_ellipsis():
     assert len(embeds.trim("x" * 50, 10)) == 10
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain transcript words and 9.11 numbers",
+        "snake_case and *stars* and `ticks` and ~strike~ and |pipes|",
+        "> a quote",
+        "# a header",
+        "  - a list item",
+        "a [masked](https://example.com) link",
+        "https://example.com/a_b_c stays a link",
+        "back\\slash",
+        "no markdown, 한국어 텍스트도 그대로",
+    ],
+)
+def test_escape_is_escape_markdown(text: str):
+    assert embeds.escape(text) == discord.utils.escape_markdown(text)
+
+
 def test_highlight_bolds_matched_words_and_escapes_the_rest():
     text = "the tokens (*not* words) are_cut"
     assert embeds.highlight(text, [(4, 10)], 100) == r"the **tokens** (\*not\* words) are\_cut"
@@ -212,3 +230,17 @@ async def test_translator_translates_descriptions_only_for_korean():
     assert await translator.translate(locale_str(text), discord.Locale.korean, where)
     assert await translator.translate(locale_str(text), discord.Locale.japanese, where) is None
     assert await translator.translate(locale_str("ask"), discord.Locale.korean, name) is None
+
+
+async def test_every_view_has_its_own_button_ids():
+    from bot.discord.views import AnswerPages, Paginator
+
+    answer = Answer("tokens", tuple(make_hit(rank, "tokens") for rank in range(1, 5)), ())
+    views = [
+        Paginator(AnswerPages(answer, tiny_catalog()), owner_id=1, lang="en", shareable=True)
+        for _ in range(2)
+    ]
+    ids = [item.custom_id for view in views for item in view.children]
+    assert len(ids) == 6 and len(set(ids)) == 6
+    assert all(custom_id.startswith("lecture-bot:") for custom_id in ids)
+    assert {custom_id.rsplit(":", 1)[1] for custom_id in ids} == {"previous", "next", "share"}
