@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -94,6 +95,9 @@ class LectureBot(commands.Bot):
       bot that only syncs its commands;
     - `question_cooldown`: seconds between two questions of one user;
     - `defer_after`: seconds of thinking after which the reply is deferred (Discord allows 3);
+    - `inline_budget`: seconds within which CPU work (answering a question) runs on the event
+      loop; work slower than that, in the warm-up or later, sends all later work to a thread,
+      where the reply is deferred when it runs past `defer_after` (0: always a thread);
     - `view_timeout`: seconds after which buttons are disabled;
     - `heartbeat_file`: where to write the heartbeat every 30 s (`bot/discord/heartbeat.py`).
     """
@@ -106,6 +110,7 @@ class LectureBot(commands.Bot):
         extensions: Sequence[str] = EXTENSIONS,
         question_cooldown: float = 3.0,
         defer_after: float = 2.0,
+        inline_budget: float = 0.02,
         view_timeout: float = 180.0,
         heartbeat_file: Path | None = None,
         **options: Any,
@@ -125,6 +130,8 @@ class LectureBot(commands.Bot):
         self._extensions = tuple(extensions)
         self.question_cooldown = question_cooldown
         self.defer_after = defer_after
+        self.inline_budget = inline_budget
+        self._inline = inline_budget > 0
         self.view_timeout = view_timeout
         self.heartbeat = Heartbeat(self, heartbeat_file) if heartbeat_file is not None else None
         self.index: Answerer | None = None
@@ -151,7 +158,8 @@ class LectureBot(commands.Bot):
         if self._load_index is not None:
             log.info("loading the lecture index")
             self.index = await asyncio.to_thread(self._load_index)
-            await asyncio.to_thread(_warm_up, self.index)
+            slowest = await asyncio.to_thread(_warm_up, self.index)
+            self._note_thinking_time(slowest)
             self._quote_at = _make_quoter(self.index)
             log.info(
                 "index ready: %s (%d chapters)",
@@ -208,13 +216,34 @@ class LectureBot(commands.Bot):
         *args: Any,
         ephemeral: bool = False,
     ) -> T:
-        """Run CPU work `func(*args)` in a thread; defer the reply if it takes longer than
-        `defer_after` seconds, so Discord's 3-second deadline is never missed."""
+        """Run CPU work `func(*args)`.
+
+        Work that has always been quick (the real index answers in about a millisecond) runs
+        right here on the event loop: handing it to a thread cost more than the work itself,
+        because the loop then waits for the GIL on every socket call while the thread runs
+        (bench/bot.py: p99 at 50 concurrent users about halved). Once any work has been slower
+        than `inline_budget`, work runs in a thread, and the reply is deferred if it takes
+        longer than `defer_after` seconds, so Discord's 3-second deadline is never missed."""
+        if self._inline:
+            started = time.perf_counter()
+            try:
+                return func(*args)
+            finally:
+                self._note_thinking_time(time.perf_counter() - started)
         task = asyncio.ensure_future(asyncio.to_thread(func, *args))
         done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if not done and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         return await task
+
+    def _note_thinking_time(self, seconds: float) -> None:
+        if self._inline and seconds > self.inline_budget:
+            self._inline = False
+            log.warning(
+                "answering took %.0f ms (budget %.0f ms): answering in a thread from now on",
+                seconds * 1000,
+                self.inline_budget * 1000,
+            )
 
 
 async def question_check(interaction: discord.Interaction) -> bool:
@@ -228,17 +257,23 @@ async def question_check(interaction: discord.Interaction) -> bool:
     return True
 
 
-def _warm_up(index: Answerer) -> None:
+def _warm_up(index: Answerer) -> float:
     """Answer one English and one Korean question at start, so the analyzer caches and glossary
-    paths are warm before the first real question."""
+    paths are warm before the first real question. Returns the seconds of the slower one,
+    answered again once warm."""
     clock = getattr(index, "clock", None)
     if clock is not None:
         clock.align_all()  # caption timings for every paragraph, once, before any question
+    slowest = 0.0
     for question in ("what is tokenization", "토큰화란 무엇인가요"):
-        try:
-            index.answer(question, 1)
-        except LectureBotError as error:
-            log.debug("warm-up question failed: %s", error)
+        for _ in range(2):
+            started = time.perf_counter()
+            try:
+                index.answer(question, 1)
+            except LectureBotError as error:
+                log.debug("warm-up question failed: %s", error)
+        slowest = max(slowest, time.perf_counter() - started)
+    return slowest
 
 
 def _make_quoter(index: Answerer) -> Callable[[float], str]:

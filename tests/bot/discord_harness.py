@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -74,12 +75,14 @@ def tiny_lecture() -> Lecture:
 class FixedIndex:
     """A tiny, predictable retriever with the `Index` interface the bot uses: a hit for every
     segment containing a query word (matched words as spans), QueryError for an empty query.
-    `gate`, when set, makes `answer` block until it is released (to test deferring)."""
+    `gate`, when set, makes `answer` block until it is released (to test deferring); `delay`
+    makes it take that many seconds."""
 
     def __init__(self, lecture: Lecture):
         self.lecture = lecture
         self.catalog = lecture.catalog
         self.gate: threading.Event | None = None
+        self.delay = 0.0
         self.started = threading.Event()
         self.calls: list[tuple[str, int, int | None]] = []
 
@@ -88,6 +91,7 @@ class FixedIndex:
         self.started.set()
         if self.gate is not None:
             assert self.gate.wait(10), "the test never released the gate"
+        time.sleep(self.delay)
         words = {w for w in re.findall(r"\w+", query.casefold()) if len(w) > 3}
         if not query.strip() or len(query) > 300:
             raise QueryError("the question is empty or too long.")

@@ -191,7 +191,7 @@ async def test_second_question_within_cooldown_is_refused_kindly(harness: Harnes
 
 
 async def test_slow_search_defers_then_follows_up(start_bot: StartBot):
-    harness = await start_bot(defer_after=0.05)
+    harness = await start_bot(defer_after=0.05, inline_budget=0)  # always in a thread
     harness.index.gate = threading.Event()
     payload = slash("ask", {"question": "tokens", "private": True}, user_id=harness.new_user())
     deferred = await harness.interact(payload)
@@ -204,6 +204,25 @@ async def test_slow_search_defers_then_follows_up(start_bot: StartBot):
     assert followup.json["allowed_mentions"] == NO_PINGS
     assert followup.json["embeds"][0]["fields"][0]["name"] == "1. Chapter 3 · Tokenization"
     assert "Share" in buttons(followup.json)
+
+
+async def test_quick_answers_run_inline_until_one_is_slow(
+    start_bot: StartBot, caplog: pytest.LogCaptureFixture
+):
+    harness = await start_bot(defer_after=0.05, inline_budget=0.05)
+    assert harness.bot._inline  # the warm-up answers were quick
+    harness.index.delay = 0.1  # one slow answer: still answered, on the loop
+    slow = await harness.interact(slash("ask", {"question": "tokens"}, user_id=harness.new_user()))
+    assert slow.json["type"] == 4
+    assert "answering in a thread from now on" in caplog.text
+    harness.index.delay = 0.0
+    harness.index.gate = threading.Event()  # later work runs in a thread, so it can defer
+    payload = slash("ask", {"question": "tokens"}, user_id=harness.new_user())
+    deferred = await harness.interact(payload)
+    assert deferred.json == {"type": 5}
+    harness.index.gate.set()
+    followup = await harness.followup(payload)
+    assert followup.json["embeds"][0]["fields"][0]["name"] == "1. Chapter 3 · Tokenization"
 
 
 async def test_buttons_are_disabled_when_the_view_times_out(start_bot: StartBot):
