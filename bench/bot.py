@@ -2,8 +2,9 @@
 interaction callback POST, with 1 and with N concurrent users, and cold start of
 `lecture-bot run` (process start to index built + identified to the gateway).
 
-The real `LectureBot` with the real index over the real lecture runs in this process, the fake
-Discord on 127.0.0.1 in the same event loop (so the numbers include the fake's own work).
+The bot is the real `lecture-bot run` process over the real lecture, as deployed; the fake
+Discord on 127.0.0.1 and the simulated users run in this process, which takes both timestamps
+(INTERACTION_CREATE sent, callback received).
 
     python -m bench.bot            # 1 and 50 concurrent users, 20 rounds; 5 cold starts
     python -m bench.bot --smoke    # small (CI)
@@ -23,20 +24,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import discord.http
 import numpy as np
-import yarl
-from discord.gateway import DiscordWebSocket
 
-from bench.scaled import QUESTIONS, lecture_dir, real_lecture
+from bench.scaled import QUESTIONS, lecture_dir
 from retrieval.catalog import REPO_ROOT
 from retrieval.evaluate import load_questions
-from retrieval.index import Index
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "bot"))
 from fake_discord import FakeDiscord, Request, slash
-
-from bot.discord.client import LectureBot
 
 DEADLINE_S = 3.0
 _users = itertools.count(1_500_000_000_000_000_000)
@@ -85,26 +80,57 @@ def summary(values: list[float]) -> dict[str, Any]:
     }
 
 
+async def spawn_bot(fake: FakeDiscord) -> asyncio.subprocess.Process:
+    """`lecture-bot run` over the real lecture, as deployed, talking to the fake Discord."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "LECTURE_"))}
+    env.update(
+        DISCORD_TOKEN=fake.token,
+        LOG_LEVEL="WARNING",
+        LECTURE_BOT_DISCORD_API_BASE=fake.api_base,
+        LECTURE_BOT_DISCORD_GATEWAY=fake.gateway_url,
+        HEARTBEAT_FILE=str(REPO_ROOT / ".cache" / "bench-heartbeat.json"),
+    )
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        "--data",
+        str(lecture_dir()),
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), 10)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
 async def interaction_bench(concurrency: Sequence[int], rounds: int) -> dict[str, Any]:
-    index = Index.build(real_lecture())
+    """The bot in its own process (as deployed), the fake Discord and the users in this one:
+    both ends of each measurement are taken here, by the fake."""
     questions = [q.text for q in load_questions(QUESTIONS)]
     fake = await TimedFake().start()
-    discord.http.Route.BASE = fake.api_base
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
-    bot = LectureBot(load_index=lambda: index)
+    process = await spawn_bot(fake)
     try:
-        await bot.login(fake.token)
-        task = asyncio.create_task(bot.connect())
+        await fake.wait_until(lambda: fake.gateway.identifies, timeout=60)
         await fake.wait_connected()
-        await bot.wait_until_ready()
-        await latencies(fake, questions, 1, 3)  # warm up
+        # Untimed warm-up at the highest concurrency: the bot's HTTP connection pool grows
+        # to what it needs once, as it would in the first minutes of a real deployment.
+        await latencies(fake, questions, max(concurrency), 2)
         results = {}
         for users in concurrency:
             results[str(users)] = summary(await latencies(fake, questions, users, rounds))
-        await bot.close()
-        await asyncio.wait_for(task, 5)
     finally:
-        await bot.close()
+        await stop(process)
         await fake.close()
     return results
 
@@ -114,36 +140,13 @@ async def cold_start(runs: int) -> list[float]:
     found: list[float] = []
     for _ in range(runs):
         fake = await FakeDiscord().start()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "LECTURE_"))}
-        env.update(
-            DISCORD_TOKEN=fake.token,
-            LOG_LEVEL="WARNING",
-            LECTURE_BOT_DISCORD_API_BASE=fake.api_base,
-            LECTURE_BOT_DISCORD_GATEWAY=fake.gateway_url,
-            HEARTBEAT_FILE=os.devnull if os.name != "posix" else "/tmp/lecture-bot-bench-hb.json",
-        )
         started = time.perf_counter()
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            "--data",
-            str(lecture_dir()),
-            env=env,
-            cwd=REPO_ROOT,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await spawn_bot(fake)
         try:
             await fake.wait_until(lambda f=fake: f.gateway.identifies, timeout=60)
             found.append(time.perf_counter() - started)
-            process.terminate()
-            await asyncio.wait_for(process.wait(), 10)
         finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            await stop(process)
             await fake.close()
     return found
 
