@@ -24,11 +24,14 @@ from retrieval.lecture import SynonymGroup
 
 @dataclass(frozen=True, slots=True)
 class QueryTerm:
-    """One weighted query term; `concept` groups the terms that stand for the same idea."""
+    """One weighted query term; `concept` groups the terms that stand for the same idea and
+    `spelling` the terms of one way of writing it ("reinforc" and "learn" of "reinforcement
+    learning"; the bigrams of one Korean word)."""
 
     term: str
     weight: float
     concept: int
+    spelling: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +99,14 @@ class QueryExpander:
             if token.term not in concept_of:
                 concept_of[token.term] = len(concept_of)
         _merge_hangul_words(normalized, tokens, concept_of)
-        terms = [QueryTerm(term, 1.0, concept) for term, concept in concept_of.items()]
+        # Each of the student's words is its own spelling; a Korean word's bigrams are one.
+        terms = [QueryTerm(term, 1.0, concept, concept) for term, concept in concept_of.items()]
         if self.weight <= 0:
             return terms
         compact = normalized.replace(" ", "")
         korean_query = has_hangul(compact)
         query_terms = [token.term for token in tokens]
-        next_concept = max(concept_of.values(), default=-1) + 1
+        next_concept = next_spelling = max(concept_of.values(), default=-1) + 1
         present = set(concept_of)
         for group in self._candidates(query_terms, korean_query):
             if group.korean and not korean_query:
@@ -115,7 +119,8 @@ class QueryExpander:
             next_concept += 1
             absorbed = {concept_of[t] for m in matched for t in m.terms if t in concept_of}
             terms = [
-                QueryTerm(t.term, t.weight, concept) if t.concept in absorbed else t for t in terms
+                QueryTerm(t.term, t.weight, concept, t.spelling) if t.concept in absorbed else t
+                for t in terms
             ]
             for member in members:
                 # The words of a multi-word spelling share one weight: "our hf" must not
@@ -124,7 +129,8 @@ class QueryExpander:
                 for term in member.terms:
                     if term not in present:
                         present.add(term)
-                        terms.append(QueryTerm(term, weight, concept))
+                        terms.append(QueryTerm(term, weight, concept, next_spelling))
+                next_spelling += 1
         return terms
 
 
