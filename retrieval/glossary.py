@@ -44,6 +44,7 @@ class _Group:
 class _Member:
     terms: tuple[str, ...]
     hangul_key: str  # the member without spaces when it contains Hangul, else ""
+    share: int  # how many parts split the spelling's weight: its terms, or its words if more
 
 
 class QueryExpander:
@@ -68,7 +69,7 @@ class QueryExpander:
                 key = normalize(term).replace(" ", "") if has_hangul(term) else ""
                 terms = tuple(analyzer.terms(term))
                 if terms:
-                    members.append(_Member(terms, key))
+                    members.append(_Member(terms, key, max(len(terms), len(term.split()))))
             if len(members) > 1:
                 self._groups.append(_Group(group.kind == "korean", tuple(members)))
         # Which groups a query may match, by the first term of each English member; groups
@@ -124,8 +125,9 @@ class QueryExpander:
             ]
             for member in members:
                 # The words of a multi-word spelling share one weight: "our hf" must not
-                # search for every "our" and "hf" as strongly as "rlhf" itself.
-                weight = self.weight / len(member.terms)
+                # search for every "our" and "hf" as strongly as "rlhf" itself. Its stopwords
+                # keep their share: "make stuff up" is not "make".
+                weight = self.weight / member.share
                 for term in member.terms:
                     if term not in present:
                         present.add(term)

@@ -247,3 +247,10 @@ def test_an_idea_scores_as_its_best_spelling(real_index: Index) -> None:
     assert np.allclose(real_index._scores(terms), np.maximum(*each))
     summed = Index(real_index.lecture, SearchConfig(best_spelling=False))
     assert np.allclose(summed._scores(terms), each[0] + each[1])
+
+
+def test_a_spellings_stopwords_keep_their_share_of_its_weight(real_index: Index) -> None:
+    """The captions spell RLHF "our hf": "hf" alone gets half that spelling's weight, not all."""
+    weights = {term.term: term.weight for term in real_index.query_terms("RLHF")}
+    assert weights["hf"] == pytest.approx(0.5)
+    assert weights["rlf"] == pytest.approx(1.0)
