@@ -24,11 +24,14 @@ from retrieval.lecture import SynonymGroup
 
 @dataclass(frozen=True, slots=True)
 class QueryTerm:
-    """One weighted query term; `concept` groups the terms that stand for the same idea."""
+    """One weighted query term; `concept` groups the terms that stand for the same idea and
+    `spelling` the terms of one way of writing it ("reinforc" and "learn" of "reinforcement
+    learning"; the bigrams of one Korean word)."""
 
     term: str
     weight: float
     concept: int
+    spelling: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,7 @@ class _Group:
 class _Member:
     terms: tuple[str, ...]
     hangul_key: str  # the member without spaces when it contains Hangul, else ""
+    share: int  # how many parts split the spelling's weight: its terms, or its words if more
 
 
 class QueryExpander:
@@ -65,7 +69,7 @@ class QueryExpander:
                 key = normalize(term).replace(" ", "") if has_hangul(term) else ""
                 terms = tuple(analyzer.terms(term))
                 if terms:
-                    members.append(_Member(terms, key))
+                    members.append(_Member(terms, key, max(len(terms), len(term.split()))))
             if len(members) > 1:
                 self._groups.append(_Group(group.kind == "korean", tuple(members)))
         # Which groups a query may match, by the first term of each English member and the
@@ -100,14 +104,15 @@ class QueryExpander:
             if token.term not in concept_of:
                 concept_of[token.term] = len(concept_of)
         _merge_hangul_words(normalized, tokens, concept_of)
-        terms = [QueryTerm(term, 1.0, concept) for term, concept in concept_of.items()]
+        # Each of the student's words is its own spelling; a Korean word's bigrams are one.
+        terms = [QueryTerm(term, 1.0, concept, concept) for term, concept in concept_of.items()]
         if self.weight <= 0:
             return terms
         compact = normalized.replace(" ", "")
         korean_query = has_hangul(compact)
         query_terms = [token.term for token in tokens]
         phrases = _phrases(query_terms, self._longest)
-        next_concept = max(concept_of.values(), default=-1) + 1
+        next_concept = next_spelling = max(concept_of.values(), default=-1) + 1
         present = set(concept_of)
         for group in self._candidates(query_terms, compact):
             if group.korean and not korean_query:
@@ -120,16 +125,19 @@ class QueryExpander:
             next_concept += 1
             absorbed = {concept_of[t] for m in matched for t in m.terms if t in concept_of}
             terms = [
-                QueryTerm(t.term, t.weight, concept) if t.concept in absorbed else t for t in terms
+                QueryTerm(t.term, t.weight, concept, t.spelling) if t.concept in absorbed else t
+                for t in terms
             ]
             for member in members:
                 # The words of a multi-word spelling share one weight: "our hf" must not
-                # search for every "our" and "hf" as strongly as "rlhf" itself.
-                weight = self.weight / len(member.terms)
+                # search for every "our" and "hf" as strongly as "rlhf" itself. Its stopwords
+                # keep their share: "make stuff up" is not "make".
+                weight = self.weight / member.share
                 for term in member.terms:
                     if term not in present:
                         present.add(term)
-                        terms.append(QueryTerm(term, weight, concept))
+                        terms.append(QueryTerm(term, weight, concept, next_spelling))
+                next_spelling += 1
         return terms
 
 

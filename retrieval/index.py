@@ -61,6 +61,9 @@ class SearchConfig:
     # words are spoken, from caption timings when the data has them (else the segment start);
     # "segment": the segment start; "word": interpolated by character position.
     link: str = "caption"
+    # An idea scores as its best-matching spelling (the student's word, a glossary synonym or
+    # a caption misspelling) instead of the sum of all of them.
+    best_spelling: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +148,7 @@ class Index:
             singular = term.term[:-1]
             if term.term.endswith("s") and singular in vocabulary:
                 if singular not in present:
-                    out.append(QueryTerm(singular, term.weight, term.concept))
+                    out.append(QueryTerm(singular, term.weight, term.concept, term.spelling))
                     present.add(singular)
                 continue
             for cut in range(3, len(term.term) - 2):
@@ -154,7 +157,9 @@ class Index:
                 parts = [s[0] for s in stems if len(s) == 1]
                 if len(parts) == 2 and all(p in vocabulary for p in parts):
                     out += [
-                        QueryTerm(p, term.weight, term.concept) for p in parts if p not in present
+                        QueryTerm(p, term.weight, term.concept, term.spelling)
+                        for p in parts
+                        if p not in present
                     ]
                     present.update(parts)
                     break
@@ -219,9 +224,36 @@ class Index:
         scorer: BM25Scorer | None = None,
         scorer_ko: BM25Scorer | None = None,
     ) -> np.ndarray:
-        """English-field plus Korean-field BM25 (passages unless other scorers are given)."""
+        """BM25 over the English and Korean fields (passages unless other scorers are given)."""
         if scorer is None:
             scorer, scorer_ko = self.scorer, self.scorer_ko
+        if not self.config.best_spelling:
+            return self._field_scores(terms, scorer, scorer_ko)
+        # Summing every spelling of an idea ranks first the passage that says it most ways
+        # ("RL" and "reinforcement learning", three caption misspellings of "RLHF"), and lets
+        # an idea with many glossary spellings outweigh the rest of the question.
+        spellings: dict[int, dict[int, list[QueryTerm]]] = {}
+        for term in terms:
+            spellings.setdefault(term.concept, {}).setdefault(term.spelling, []).append(term)
+        single: list[QueryTerm] = []  # ideas written one way score together, in one pass
+        several: list[list[list[QueryTerm]]] = []
+        for ways in spellings.values():
+            if len(ways) == 1:
+                single += next(iter(ways.values()))
+            else:
+                several.append(list(ways.values()))
+        total = self._field_scores(single, scorer, scorer_ko)
+        for first, *others in several:
+            best = self._field_scores(first, scorer, scorer_ko)
+            for way in others:
+                np.maximum(best, self._field_scores(way, scorer, scorer_ko), out=best)
+            total += best
+        return total
+
+    def _field_scores(
+        self, terms: list[QueryTerm], scorer: BM25Scorer, scorer_ko: BM25Scorer | None
+    ) -> np.ndarray:
+        """English-field plus Korean-field BM25 of `terms`, summed."""
         words, weights = [t.term for t in terms], [t.weight for t in terms]
         scores = scorer.scores(words, weights)
         korean = [i for i, word in enumerate(words) if has_hangul(word)]

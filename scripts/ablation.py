@@ -31,6 +31,7 @@ FULL = SearchConfig()
 VARIANTS: list[tuple[str, SearchConfig]] = [
     ("full retriever", FULL),
     ("− glossary expansion", replace(FULL, glossary_weight=0.0)),
+    ("− best spelling per idea (every spelling adds up)", replace(FULL, best_spelling=False)),
     ("− chapter prior (our summaries)", replace(FULL, chapter_prior=0.0)),
     ("− Korean translation field", replace(FULL, korean_translation=False)),
     ("− stemming", replace(FULL, stem=False)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import numpy as np
 import pytest
 
 from retrieval.errors import LectureBotError, QueryError
@@ -232,3 +233,24 @@ def test_link_never_leaves_the_hits_chapter(real_lecture, link: str) -> None:
         for chapter in (None, 10, 20):
             for hit in index.search(query, k=10, chapter=chapter):
                 assert catalog.chapter_at(hit.start).number == hit.chapter, (query, hit.start)
+
+
+def test_an_idea_scores_as_its_best_spelling(real_index: Index) -> None:
+    """A passage that says both "RL" and "reinforcement learning" mentions one idea, not two."""
+    terms = real_index.query_terms("RL")
+    assert len({term.concept for term in terms}) == 1
+    spellings: dict[int, list] = {}
+    for term in terms:
+        spellings.setdefault(term.spelling, []).append(term)
+    assert sorted(len(way) for way in spellings.values()) == [1, 2]  # rl; reinforc + learn
+    each = [real_index._scores(way) for way in spellings.values()]
+    assert np.allclose(real_index._scores(terms), np.maximum(*each))
+    summed = Index(real_index.lecture, SearchConfig(best_spelling=False))
+    assert np.allclose(summed._scores(terms), each[0] + each[1])
+
+
+def test_a_spellings_stopwords_keep_their_share_of_its_weight(real_index: Index) -> None:
+    """The captions spell RLHF "our hf": "hf" alone gets half that spelling's weight, not all."""
+    weights = {term.term: term.weight for term in real_index.query_terms("RLHF")}
+    assert weights["hf"] == pytest.approx(0.5)
+    assert weights["rlf"] == pytest.approx(1.0)
