@@ -200,19 +200,23 @@ class Index:
         scores = self._scores(terms)
         if self.config.chapter_prior:
             scores = scores + self._chapter_boost(terms, scores)
-        matched = self._matched_mask(terms)
+        mentions, concept_weights = self._mentions(terms)
+        matched = mentions.any(axis=0)
         if chapter is not None:
             matched &= self._passage_chapters == chapter - 1
         order = _best_first(np.flatnonzero(matched), scores)
         segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko)
         link_weights = {t.term: t.weight * self._idf(t.term) for t in terms}
-        concept_weights = self._concept_weights(terms)
+        links: dict[int, int] = {}  # best segment -> link; neighbouring passages share segments
         chosen: list[_Scored] = []
         for position in order:
-            link = self._link_time(self.passages[position], link_weights, segment_scores)
+            best = self._best_segment(self.passages[position], segment_scores)
+            if best not in links:
+                links[best] = self._link_time(best, link_weights)
+            link = links[best]
             if any(abs(link - other.link) < self.config.min_gap for other in chosen):
                 continue
-            coverage, concepts = self._coverage(int(position), terms, concept_weights)
+            coverage, concepts = _coverage(mentions[:, position], concept_weights)
             chosen.append(_Scored(int(position), float(scores[position]), link, coverage, concepts))
             if len(chosen) == k:
                 break
@@ -233,7 +237,10 @@ class Index:
         # ("RL" and "reinforcement learning", three caption misspellings of "RLHF"), and lets
         # an idea with many glossary spellings outweigh the rest of the question.
         spellings: dict[int, dict[int, list[QueryTerm]]] = {}
-        for term in terms:
+        # A word the lecture never uses scores 0 everywhere: such spellings can never be an
+        # idea's best, so they are not scored at all (many glossary spellings of a Korean
+        # question are like that).
+        for term in filter(lambda term: self._known(term.term), terms):
             spellings.setdefault(term.concept, {}).setdefault(term.spelling, []).append(term)
         single: list[QueryTerm] = []  # ideas written one way score together, in one pass
         several: list[list[list[QueryTerm]]] = []
@@ -263,13 +270,19 @@ class Index:
             )
         return scores
 
-    def _matched_mask(self, terms: list[QueryTerm]) -> np.ndarray:
-        mask = np.zeros(len(self.passages), dtype=bool)
+    def _mentions(self, terms: list[QueryTerm]) -> tuple[np.ndarray, np.ndarray]:
+        """Which passages mention each of the query's ideas (a row per idea), and how much
+        each idea weighs: as much as its most specific form, the student's own word (an
+        unknown one weighs the most) or a glossary form the lecture actually uses."""
+        rows = {concept: row for row, concept in enumerate(dict.fromkeys(t.concept for t in terms))}
+        mentions = np.zeros((len(rows), len(self.passages)), dtype=bool)
+        weights = np.zeros(len(rows), dtype=np.float64)
         for term in terms:
-            mask[self.scorer.postings(term.term)] = True
-            if self.scorer_ko is not None:
-                mask[self.scorer_ko.postings(term.term)] = True
-        return mask
+            row = rows[term.concept]
+            mentions[row, self._field(term.term).postings(term.term)] = True
+            if term.weight == 1.0 or self._known(term.term):
+                weights[row] = max(weights[row], self._idf(term.term))
+        return mentions, weights
 
     def _chapter_boost(self, terms: list[QueryTerm], scores: np.ndarray) -> np.ndarray:
         chapter_scores = self._chapter_scorer.scores(
@@ -298,45 +311,15 @@ class Index:
             return True
         return best.concepts >= 2 and best.coverage >= config.min_partial_coverage
 
-    def _concept_weights(self, terms: list[QueryTerm]) -> dict[int, float]:
-        """How much each of the query's ideas weighs: as much as its most specific form, the
-        student's own word (an unknown one weighs the most), or a glossary form the lecture
-        actually uses."""
-        weight: dict[int, float] = {}
-        for term in terms:
-            idf = self._idf(term.term) if term.weight == 1.0 or self._known(term.term) else 0.0
-            weight[term.concept] = max(weight.get(term.concept, 0.0), idf)
-        return weight
-
-    def _coverage(
-        self, position: int, terms: list[QueryTerm], concept_weights: dict[int, float]
-    ) -> tuple[float, int]:
-        """Share of the query's ideas (IDF-weighted) that passage `position` mentions, and
-        how many."""
-        found: set[int] = set()
-        for term in terms:
-            if term.concept not in found and self._mentions(position, term.term):
-                found.add(term.concept)
-        total = sum(concept_weights.values())
-        matched = [w for concept, w in concept_weights.items() if concept in found and w > 0]
-        if total <= 0:
-            return 0.0, 0
-        return sum(matched) / total, len(matched)
-
-    def _mentions(self, position: int, term: str) -> bool:
-        postings = self._field(term).postings(term)
-        at = int(np.searchsorted(postings, position))
-        return at < len(postings) and postings[at] == position
-
     # -- links and highlights ----------------------------------------------------------
 
-    def _link_time(
-        self, passage: Passage, weights: dict[str, float], segment_scores: np.ndarray
-    ) -> int:
-        """Start of the best-matching segment of the window; within it, where the densest
-        stretch of matched English words starts."""
-        scores = segment_scores[passage.first : passage.last + 1]
-        best = passage.first + int(np.argmax(scores))
+    def _best_segment(self, passage: Passage, segment_scores: np.ndarray) -> int:
+        """The segment of the window that matches the query best."""
+        return passage.first + int(np.argmax(segment_scores[passage.first : passage.last + 1]))
+
+    def _link_time(self, best: int, weights: dict[str, float]) -> int:
+        """Where a link into segment `best` lands: its start, or where the densest stretch of
+        matched English words starts."""
         segment = self.lecture.segments[best]
         use_captions = self.config.link == "caption" and self.clock.has_timings
         if self.config.link != "word" and not use_captions:
@@ -396,6 +379,15 @@ def _best_first(candidates: np.ndarray, scores: np.ndarray, head: int = 64) -> I
         rest = np.setdiff1d(candidates, top, assume_unique=True)
         candidates = rest
     yield from candidates[np.lexsort((candidates, -scores[candidates]))].tolist()
+
+
+def _coverage(mentioned: np.ndarray, weights: np.ndarray) -> tuple[float, int]:
+    """Share of the query's ideas (by weight) that a passage mentions, and how many."""
+    total = float(weights.sum())
+    if total <= 0:
+        return 0.0, 0
+    found = mentioned & (weights > 0)
+    return float(weights[found].sum()) / total, int(found.sum())
 
 
 def _densest_start(tokens: list[Token], weights: dict[str, float]) -> int:
