@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -79,6 +79,7 @@ class Analyzer:
         self.stopwords = ENGLISH_STOPWORDS if stopwords else frozenset()
         self.korean = korean
         self._cached_tokens = lru_cache(maxsize=4096)(self._tokens)
+        self._cached_occurrences = lru_cache(maxsize=4096)(self._occurrences)
         self._word_terms = _WordTerms(self._surface_terms)
 
     def terms(self, text: str) -> list[str]:
@@ -106,6 +107,21 @@ class Analyzer:
         The last few thousand texts are remembered: search analyses the same passages again
         to place links and highlight words."""
         return self._cached_tokens(text)
+
+    def occurrences(self, text: str, terms: Iterable[str]) -> list[Token]:
+        """The tokens of `text` whose term is one of `terms`, in text order. Remembered per
+        text like `tokens`, as a term -> tokens table, so a query's few terms are looked up
+        instead of every token of the text being checked."""
+        table = self._cached_occurrences(text)
+        found = [token for term in set(terms) for token in table.get(term, ())]
+        found.sort(key=_token_start)
+        return found
+
+    def _occurrences(self, text: str) -> dict[str, tuple[Token, ...]]:
+        table: dict[str, list[Token]] = {}
+        for token in self.tokens(text):
+            table.setdefault(token.term, []).append(token)
+        return {term: tuple(tokens) for term, tokens in table.items()}
 
     def _tokens(self, text: str) -> tuple[Token, ...]:
         """Analyse `text` (see `tokens`).
@@ -156,6 +172,10 @@ class Analyzer:
         if word.isdigit() or not self.stem:
             return word
         return _stem(word)
+
+
+def _token_start(token: Token) -> int:
+    return token.start
 
 
 class _WordTerms(dict[str, tuple[str, ...]]):

@@ -324,7 +324,7 @@ class Index:
         use_captions = self.config.link == "caption" and self.clock.has_timings
         if self.config.link != "word" and not use_captions:
             return segment.start
-        matched = [t for t in self.analyzer.tokens(segment.text) if t.term in weights]
+        matched = self.analyzer.occurrences(segment.text, weights)
         if not matched:
             return segment.start
         start = _densest_start(matched, weights)
@@ -360,10 +360,10 @@ class Index:
             end=passage.end,
             url=self.catalog.url(scored.link),
             text=passage.text,
-            spans=_spans(self.analyzer.tokens(passage.text), wanted),
+            spans=_spans(self.analyzer.occurrences(passage.text, wanted)),
             score=scored.score,
             text_ko=passage.text_ko,
-            spans_ko=_spans(self.analyzer.tokens(passage.text_ko), wanted),
+            spans_ko=_spans(self.analyzer.occurrences(passage.text_ko, wanted)),
         )
 
 
@@ -407,11 +407,10 @@ def _densest_start(tokens: list[Token], weights: dict[str, float]) -> int:
     return best_start
 
 
-def _spans(tokens: list[Token], wanted: set[str]) -> tuple[Span, ...]:
+def _spans(tokens: list[Token]) -> tuple[Span, ...]:
+    """The character spans of `tokens` (in text order), touching ones merged."""
     spans: list[Span] = []
     for token in tokens:
-        if token.term not in wanted:
-            continue
         if spans and token.start <= spans[-1][1] + 1:
             spans[-1] = (spans[-1][0], max(spans[-1][1], token.end))
         else:

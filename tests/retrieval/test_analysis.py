@@ -71,3 +71,15 @@ def test_the_word_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     words = [f"word{n}x" for n in range(25)]
     assert analyzer.terms(" ".join(words)) == words
     assert len(analyzer._word_terms) <= 10
+
+
+def test_occurrences_are_the_tokens_of_those_terms(analyzer: Analyzer, real_lecture) -> None:
+    wanted = {"token", "hallucin", "rlhf", "9.11", "환각", "missing-term"}
+    for segment in real_lecture.segments[::7]:
+        for text in (segment.text, segment.text_ko):
+            expected = [t for t in analyzer.tokens(text) if t.term in wanted]
+            found = analyzer.occurrences(text, wanted)
+            assert sorted(found, key=lambda t: (t.start, t.end, t.term)) == sorted(
+                expected, key=lambda t: (t.start, t.end, t.term)
+            )
+            assert [t.start for t in found] == sorted(t.start for t in found)
