@@ -4,6 +4,7 @@ feature; `LectureTree` is the command tree with the single error handler."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -96,8 +97,9 @@ class LectureBot(commands.Bot):
     - `question_cooldown`: seconds between two questions of one user;
     - `defer_after`: seconds of thinking after which the reply is deferred (Discord allows 3);
     - `inline_budget`: seconds within which CPU work (answering a question) runs on the event
-      loop; work slower than that, in the warm-up or later, sends all later work to a thread,
-      where the reply is deferred when it runs past `defer_after` (0: always a thread);
+      loop (asyncio's own "slow callback" threshold); work slower than that, in the warm-up or
+      later, sends all later work to a thread, where the reply is deferred when it runs past
+      `defer_after` (0: always a thread);
     - `view_timeout`: seconds after which buttons are disabled;
     - `heartbeat_file`: where to write the heartbeat every 30 s (`bot/discord/heartbeat.py`).
     """
@@ -110,7 +112,7 @@ class LectureBot(commands.Bot):
         extensions: Sequence[str] = EXTENSIONS,
         question_cooldown: float = 3.0,
         defer_after: float = 2.0,
-        inline_budget: float = 0.02,
+        inline_budget: float = 0.1,
         view_timeout: float = 180.0,
         heartbeat_file: Path | None = None,
         **options: Any,
@@ -160,6 +162,10 @@ class LectureBot(commands.Bot):
             self.index = await asyncio.to_thread(self._load_index)
             slowest = await asyncio.to_thread(_warm_up, self.index)
             self._note_thinking_time(slowest)
+            # The index is built for the life of the process: keep the collector from walking
+            # its objects again and again (full collections took 25-60 ms each mid-answer).
+            gc.collect()
+            gc.freeze()
             self._quote_at = _make_quoter(self.index)
             log.info(
                 "index ready: %s (%d chapters)",
