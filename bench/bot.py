@@ -31,7 +31,7 @@ from retrieval.catalog import REPO_ROOT
 from retrieval.evaluate import load_questions
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "bot"))
-from fake_discord import FakeDiscord, Request, slash
+from fake_discord import FakeDiscord, Request, guild_create, slash
 
 DEADLINE_S = 3.0
 _users = itertools.count(1_500_000_000_000_000_000)
@@ -123,6 +123,7 @@ async def interaction_bench(concurrency: Sequence[int], rounds: int) -> dict[str
     try:
         await fake.wait_until(lambda: fake.gateway.identifies, timeout=60)
         await fake.wait_connected()
+        await fake.dispatch("GUILD_CREATE", guild_create())  # the bot is in the users' server
         # Untimed warm-up at the highest concurrency: the bot's HTTP connection pool grows
         # to what it needs once, as it would in the first minutes of a real deployment.
         await latencies(fake, questions, max(concurrency), 2)

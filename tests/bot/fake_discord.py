@@ -467,6 +467,60 @@ def interaction(
     return payload
 
 
+def guild_create() -> dict[str, Any]:
+    """GUILD_CREATE for the study group's server, as Discord sends it after READY to a bot
+    that is a member (no member list: the bot asks for no privileged intents)."""
+    return {
+        "id": str(GUILD_ID),
+        "name": "Study group",
+        "icon": None,
+        "owner_id": "1100000000000000050",
+        "unavailable": False,
+        "member_count": 2,
+        "large": False,
+        "features": [],
+        "preferred_locale": "en-US",
+        "roles": [
+            {
+                "id": str(GUILD_ID),
+                "name": "@everyone",
+                "permissions": "2251799813685247",
+                "position": 0,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            }
+        ],
+        "emojis": [],
+        "stickers": [],
+        "channels": [
+            {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "guild_id": str(GUILD_ID),
+                "name": "study-group",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+                "topic": None,
+                "rate_limit_per_user": 0,
+                "flags": 0,
+                "last_message_id": None,
+            }
+        ],
+        "threads": [],
+        "members": [],
+        "voice_states": [],
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "joined_at": TIMESTAMP,
+    }
+
+
 def slash(name: str, options: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
     """A chat-input command with `options` (name -> value; bool/int/str typed as Discord does)."""
     return interaction(
