@@ -34,6 +34,7 @@ sys.path.insert(0, str(REPO_ROOT / "tests" / "bot"))
 from fake_discord import FakeDiscord, Request, guild_create, slash
 
 DEADLINE_S = 3.0
+BOT_LOG = REPO_ROOT / ".cache" / "bench-bot.log"
 _users = itertools.count(1_500_000_000_000_000_000)
 
 
@@ -90,18 +91,29 @@ async def spawn_bot(fake: FakeDiscord) -> asyncio.subprocess.Process:
         LECTURE_BOT_DISCORD_GATEWAY=fake.gateway_url,
         HEARTBEAT_FILE=str(REPO_ROOT / ".cache" / "bench-heartbeat.json"),
     )
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "run",
-        "--data",
-        str(lecture_dir()),
-        env=env,
-        cwd=REPO_ROOT,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    BOT_LOG.parent.mkdir(exist_ok=True)
+    with BOT_LOG.open("wb") as log:  # read only when the bot fails to come up
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "--data",
+            str(lecture_dir()),
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
+async def identified(fake: FakeDiscord) -> None:
+    """Until the spawned bot has identified; its stderr when it never does."""
+    try:
+        await fake.wait_until(lambda: fake.gateway.identifies, timeout=60)
+    except (TimeoutError, AssertionError):
+        tail = BOT_LOG.read_text(encoding="utf-8", errors="replace")[-2000:]
+        raise RuntimeError(f"the bot never connected to the fake Discord:\n{tail}") from None
 
 
 async def stop(process: asyncio.subprocess.Process) -> None:
@@ -121,7 +133,7 @@ async def interaction_bench(concurrency: Sequence[int], rounds: int) -> dict[str
     fake = await TimedFake().start()
     process = await spawn_bot(fake)
     try:
-        await fake.wait_until(lambda: fake.gateway.identifies, timeout=60)
+        await identified(fake)
         await fake.wait_connected()
         await fake.dispatch("GUILD_CREATE", guild_create())  # the bot is in the users' server
         # Untimed warm-up at the highest concurrency: the bot's HTTP connection pool grows
@@ -144,7 +156,7 @@ async def cold_start(runs: int) -> list[float]:
         started = time.perf_counter()
         process = await spawn_bot(fake)
         try:
-            await fake.wait_until(lambda f=fake: f.gateway.identifies, timeout=60)
+            await identified(fake)
             found.append(time.perf_counter() - started)
         finally:
             await stop(process)
