@@ -1,8 +1,9 @@
 """English stopwords: function words and the filler of spoken English.
 
 Based on the common Snowball/NLTK list, plus the fillers of a transcribed talk ("um", "uh",
-"gonna") that carry no topic. Question words ("what", "why", "how") are stopwords too: every
-question has them, no passage is about them.
+"gonna") that carry no topic. Question words ("what", "why", "how") and request words
+("explain", "describe", "tell", "define", "summary", "please") are stopwords too: they say
+how to answer, not what about, and no passage is about them.
 """
 
 ENGLISH_STOPWORDS: frozenset[str] = frozenset(
@@ -20,5 +21,7 @@ ENGLISH_STOPWORDS: frozenset[str] = frozenset(
     would wouldn't you you'd you'll you're you've your yours yourself yourselves
     um uh oh okay ok yeah gonna wanna just like really actually basically kind sort lot
     thing things something stuff going get got s t re ve ll d m
+    explain explains explained explaining describe describes described tell summarize
+    summarise summary overview define definition meaning mean means please help give show
     """.split()
 )
