@@ -61,6 +61,16 @@ def content_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def inflects(stem: str, word: str) -> bool:
+    """Whether `word` is `stem` alone or with one particle or ending ("점을" but not "점수")."""
+    return word == stem or (word.startswith(stem) and word[len(stem) :] in _ENDING_SET)
+
+
+def is_question_word(word: str) -> bool:
+    """Whether a Korean word only asks ("설명해줄래", "뭐야") and names no topic."""
+    return word in KOREAN_STOPWORDS or _stem(word) in KOREAN_STOPWORDS
+
+
 def _stem(word: str) -> str:
     """`word` without its particle or ending. A one-syllable ending must leave two syllables:
     "결과" is a noun, not "결" + "과"."""
