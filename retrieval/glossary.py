@@ -126,7 +126,9 @@ class QueryExpander:
             next_concept += 1
             absorbed = {concept_of[t] for m in matched for t in m.terms if t in concept_of}
             terms = [
-                QueryTerm(t.term, t.weight, concept, t.spelling) if t.concept in absorbed else t
+                QueryTerm(t.term, _shared(t, terms), concept, t.spelling)
+                if t.concept in absorbed
+                else t
                 for t in terms
             ]
             for member in members:
@@ -140,6 +142,16 @@ class QueryExpander:
                         terms.append(QueryTerm(term, weight, concept, next_spelling))
                 next_spelling += 1
         return terms
+
+
+def _shared(term: QueryTerm, terms: list[QueryTerm]) -> float:
+    """The weight of a student's word once the glossary knows it: a Korean word's bigrams
+    then share one weight like any glossary spelling's terms, so "인컨텍스트" does not search
+    "컨텍" and "텍스" (any "컨텍스트", "텍스트") as strongly as the idea itself."""
+    if not has_hangul(term.term):
+        return term.weight
+    bigrams = sum(1 for t in terms if t.spelling == term.spelling and has_hangul(t.term))
+    return 1.0 / bigrams
 
 
 def _without_korean_endings(

@@ -272,3 +272,14 @@ def test_a_korean_glossary_word_is_not_part_of_another(real_index: Index) -> Non
     assert "dot" not in _query_terms(real_index, "보상 모델은 왜 만점을 줘?")
     assert "dot" not in _query_terms(real_index, "점수는 어떻게 매겨?")
     assert "dot" in _query_terms(real_index, "점을 세는 문제")
+
+
+def test_a_korean_word_the_glossary_knows_weighs_as_one_spelling(real_index: Index) -> None:
+    """ "인컨텍스트" is one idea: its four bigrams share one weight like a glossary spelling's
+    terms, or "컨텍" and "텍스" outweigh "in context learning" on every "컨텍스트" passage."""
+    terms = real_index.query_terms("인컨텍스트 러닝이 뭐야?")
+    own = [t.weight for t in terms if t.term in {"인컨", "컨텍", "텍스", "스트"}]
+    assert len(own) == 4
+    assert sum(own) == pytest.approx(1.0)
+    unknown = [t.weight for t in real_index.query_terms("쿼크 글루온")]
+    assert unknown and all(weight == 1.0 for weight in unknown)
