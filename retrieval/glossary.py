@@ -8,6 +8,7 @@ keeps its own IDF and the student's own word still counts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from retrieval import korean
@@ -108,13 +109,13 @@ class QueryExpander:
         terms = [QueryTerm(term, 1.0, concept, concept) for term, concept in concept_of.items()]
         if self.weight <= 0:
             return terms
-        compact = normalized.replace(" ", "")
-        korean_query = has_hangul(compact)
+        compact = _Compact.of(normalized)
+        korean_query = has_hangul(compact.text)
         query_terms = [token.term for token in tokens]
         phrases = _phrases(query_terms, self._longest)
         next_concept = next_spelling = max(concept_of.values(), default=-1) + 1
         present = set(concept_of)
-        for group in self._candidates(query_terms, compact):
+        for group in self._candidates(query_terms, compact.text):
             if group.korean and not korean_query:
                 continue
             members = group.members
@@ -125,7 +126,9 @@ class QueryExpander:
             next_concept += 1
             absorbed = {concept_of[t] for m in matched for t in m.terms if t in concept_of}
             terms = [
-                QueryTerm(t.term, t.weight, concept, t.spelling) if t.concept in absorbed else t
+                QueryTerm(t.term, _shared(t, terms), concept, t.spelling)
+                if t.concept in absorbed
+                else t
                 for t in terms
             ]
             for member in members:
@@ -139,6 +142,16 @@ class QueryExpander:
                         terms.append(QueryTerm(term, weight, concept, next_spelling))
                 next_spelling += 1
         return terms
+
+
+def _shared(term: QueryTerm, terms: list[QueryTerm]) -> float:
+    """The weight of a student's word once the glossary knows it: a Korean word's bigrams
+    then share one weight like any glossary spelling's terms, so "인컨텍스트" does not search
+    "컨텍" and "텍스" (any "컨텍스트", "텍스트") as strongly as the idea itself."""
+    if not has_hangul(term.term):
+        return term.weight
+    bigrams = sum(1 for t in terms if t.spelling == term.spelling and has_hangul(t.term))
+    return 1.0 / bigrams
 
 
 def _without_korean_endings(
@@ -165,9 +178,40 @@ def _phrases(terms: list[str], longest: int) -> set[tuple[str, ...]]:
     }
 
 
-def _matches(member: _Member, compact_query: str, phrases: set[tuple[str, ...]]) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Compact:
+    """A query without spaces, and the words a Korean spelling may start at: not inside a
+    word ("만점" is not "점") and not at a question word ("설명해줘" asks, it is no topic)."""
+
+    text: str
+    words: dict[int, str]  # start in `text` -> the word there
+
+    @classmethod
+    def of(cls, normalized: str) -> _Compact:
+        words: dict[int, str] = {}
+        for match in _WORD_RUN.finditer(normalized):
+            word = match.group()
+            if not korean.is_question_word(word):
+                words[match.start() - normalized.count(" ", 0, match.start())] = word
+        return cls(normalized.replace(" ", ""), words)
+
+    def contains(self, key: str) -> bool:
+        at = self.text.find(key)
+        while at >= 0:
+            word = self.words.get(at)
+            # One syllable is a topic only as a whole word: "점을", not "점수".
+            if word is not None and (len(key) > 1 or korean.inflects(key, word)):
+                return True
+            at = self.text.find(key, at + 1)
+        return False
+
+
+_WORD_RUN = re.compile(r"[\uac00-\ud7a3]+|[^\W_\uac00-\ud7a3]+")
+
+
+def _matches(member: _Member, compact: _Compact, phrases: set[tuple[str, ...]]) -> bool:
     if member.hangul_key:
-        return member.hangul_key in compact_query
+        return compact.contains(member.hangul_key)
     return member.terms in phrases
 
 

@@ -254,3 +254,32 @@ def test_a_spellings_stopwords_keep_their_share_of_its_weight(real_index: Index)
     weights = {term.term: term.weight for term in real_index.query_terms("RLHF")}
     assert weights["hf"] == pytest.approx(0.5)
     assert weights["rlf"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["트랜스포머 설명해줘", "트랜스포머에 대해 설명해줄래?", "토큰화 개념 정리해 주세요"],
+)
+def test_a_korean_request_is_no_topic(real_index: Index, question: str) -> None:
+    """ "설명해줘" asks for an explanation; it must not search the textbook's "exposition"
+    (and leave the transformer passages looking off-topic)."""
+    assert not {"exposit", "summari"} & _query_terms(real_index, question)
+    assert real_index.answer(question).found
+
+
+def test_a_korean_glossary_word_is_not_part_of_another(real_index: Index) -> None:
+    """ "만점" (a perfect score) and "점수" (score) are not "점" (the dots of chapter 13)."""
+    assert "dot" not in _query_terms(real_index, "보상 모델은 왜 만점을 줘?")
+    assert "dot" not in _query_terms(real_index, "점수는 어떻게 매겨?")
+    assert "dot" in _query_terms(real_index, "점을 세는 문제")
+
+
+def test_a_korean_word_the_glossary_knows_weighs_as_one_spelling(real_index: Index) -> None:
+    """ "인컨텍스트" is one idea: its four bigrams share one weight like a glossary spelling's
+    terms, or "컨텍" and "텍스" outweigh "in context learning" on every "컨텍스트" passage."""
+    terms = real_index.query_terms("인컨텍스트 러닝이 뭐야?")
+    own = [t.weight for t in terms if t.term in {"인컨", "컨텍", "텍스", "스트"}]
+    assert len(own) == 4
+    assert sum(own) == pytest.approx(1.0)
+    unknown = [t.weight for t in real_index.query_terms("쿼크 글루온")]
+    assert unknown and all(weight == 1.0 for weight in unknown)
