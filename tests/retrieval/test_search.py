@@ -283,3 +283,21 @@ def test_a_korean_word_the_glossary_knows_weighs_as_one_spelling(real_index: Ind
     assert sum(own) == pytest.approx(1.0)
     unknown = [t.weight for t in real_index.query_terms("쿼크 글루온")]
     assert unknown and all(weight == 1.0 for weight in unknown)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "explain {}",
+        "please describe {}",
+        "tell me about {}",
+        "define {}",
+        "give me an overview of {}",
+    ],
+)
+def test_how_a_question_asks_does_not_change_its_answer(real_index: Index, template: str) -> None:
+    """Request words say how to answer, not what about: never a refusal, the same moments."""
+    for topic in ("tokenization", "the transformer", "RLHF", "hallucinations", "the reward model"):
+        plain, asked = real_index.answer(topic), real_index.answer(template.format(topic))
+        assert asked.found, template.format(topic)
+        assert asked.hits[0].start == plain.hits[0].start, template.format(topic)
