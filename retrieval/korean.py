@@ -41,6 +41,11 @@ _ENDINGS = sorted(
     reverse=True,
 )
 _ENDING_SET = frozenset(_ENDINGS)
+# The endings by length, longest first: a word's ending of each length is one set lookup.
+_ENDINGS_BY_LENGTH = [
+    (length, frozenset(e for e in _ENDINGS if len(e) == length))
+    for length in sorted({len(e) for e in _ENDINGS}, reverse=True)
+]
 MIN_STEM = 2
 
 
@@ -68,16 +73,18 @@ def inflects(stem: str, word: str) -> bool:
 
 def is_question_word(word: str) -> bool:
     """Whether a Korean word only asks ("설명해줄래", "뭐야") and names no topic."""
+    if not HANGUL_WORD.fullmatch(word):
+        return False
     return word in KOREAN_STOPWORDS or _stem(word) in KOREAN_STOPWORDS
 
 
 def _stem(word: str) -> str:
-    """`word` without its particle or ending. A one-syllable ending must leave two syllables:
-    "결과" is a noun, not "결" + "과"."""
-    for ending in _ENDINGS:
-        if not word.endswith(ending) or len(ending) == len(word):
+    """`word` without its particle or ending (the longest that fits). A one-syllable ending
+    must leave two syllables: "결과" is a noun, not "결" + "과"."""
+    for length, endings in _ENDINGS_BY_LENGTH:
+        if length >= len(word) or word[-length:] not in endings:
             continue
-        stem = word[: -len(ending)]
-        if len(stem) >= MIN_STEM or len(ending) > 1 or stem in KOREAN_STOPWORDS:
+        stem = word[:-length]
+        if len(stem) >= MIN_STEM or length > 1 or stem in KOREAN_STOPWORDS:
             return stem
     return word
