@@ -155,9 +155,15 @@ def page_count(answer: Answer, per_page: int = PER_PAGE) -> int:
 
 
 def answer_embed(
-    answer: Answer, catalog: Catalog, lang: Lang, page: int = 0, per_page: int = PER_PAGE
+    answer: Answer,
+    catalog: Catalog,
+    lang: Lang,
+    page: int = 0,
+    per_page: int = PER_PAGE,
+    more: bool = False,
 ) -> discord.Embed:
-    """One page (`per_page` hits) of an answer; Korean text beside English for Korean queries."""
+    """One page (`per_page` hits) of an answer; Korean text beside English for Korean queries.
+    `more`: the answer holds only the first hits of more, so the footer gives no total."""
     hits = answer.hits[page * per_page : (page + 1) * per_page]
     embed = discord.Embed(
         title=trim(t("answer_title", lang, query=trim(one_line(answer.query), 200)), TITLE_LIMIT),
@@ -169,7 +175,7 @@ def answer_embed(
         embed.add_field(name=name, value=value, inline=False)
     first = page * per_page + 1
     footer = t(
-        "results_footer",
+        "results_footer_more" if more else "results_footer",
         lang,
         lecture=_lecture_title(catalog, lang),
         first=first,

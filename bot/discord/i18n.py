@@ -77,6 +77,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{lecture} · results {first}–{last} of {total}",
         "{lecture} · 결과 {first}–{last} / {total}",
     ),
+    "results_footer_more": (
+        "{lecture} · results {first}–{last}, more below",
+        "{lecture} · 결과 {first}–{last}, 아래에서 더 보기",
+    ),
     "no_match_title": ("No good match", "딱 맞는 부분을 찾지 못했어요"),
     "no_match": (
         'I could not find a moment in the lecture that really answers "{query}".',

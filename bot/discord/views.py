@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import logging
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
@@ -33,16 +34,32 @@ class PageSource(Protocol):
 
 
 class AnswerPages:
-    """An answer's hits, `per_page` at a time."""
+    """An answer's hits, `per_page` at a time.
 
-    def __init__(self, answer: Answer, catalog: Catalog, per_page: int = embeds.PER_PAGE):
+    With `more`, `answer` may hold just the first page and one hit beyond (proof that there is
+    a second page): `more()` fetches the whole answer the first time a later page is shown.
+    Most students never press "More results", and ranking three moments instead of nine is
+    the larger part of answering a question."""
+
+    def __init__(
+        self,
+        answer: Answer,
+        catalog: Catalog,
+        per_page: int = embeds.PER_PAGE,
+        more: Callable[[], Answer] | None = None,
+    ):
         self.answer, self.catalog, self.per_page = answer, catalog, per_page
+        self._more = more if len(answer.hits) > per_page else None
 
     def page_count(self) -> int:
         return embeds.page_count(self.answer, self.per_page)
 
     def format_page(self, page: int, lang: Lang) -> discord.Embed:
-        return embeds.answer_embed(self.answer, self.catalog, lang, page, self.per_page)
+        if page > 0 and self._more is not None:
+            self.answer, self._more = self._more(), None
+        return embeds.answer_embed(
+            self.answer, self.catalog, lang, page, self.per_page, more=self._more is not None
+        )
 
 
 class ChapterPages:
@@ -170,9 +187,10 @@ class Paginator(OwnedView):
 
     async def show_page(self, interaction: discord.Interaction, page: int) -> None:
         self.page = max(0, min(page, self.source.page_count() - 1))
+        embed = self.current_embed()  # first: drawing a page may reveal more pages
         self._update_buttons()
         await interaction.response.edit_message(
-            embed=self.current_embed(), view=self, allowed_mentions=NO_MENTIONS
+            embed=embed, view=self, allowed_mentions=NO_MENTIONS
         )
 
     @discord.ui.button(

@@ -58,8 +58,9 @@ async def test_ask_replies_publicly_with_three_passages_and_more_results(harness
     first = embed["fields"][0]["value"]
     assert first.startswith(f"[8:00]({LINK.format(480)}) At 480 seconds we cut text")
     assert "into **tokens**, and the **tokens** form" in first
-    assert embed["footer"]["text"] == "Deep Dive into LLMs like ChatGPT · results 1–3 of 9"
-    assert harness.index.calls[-1] == ("what are tokens", 9, None)
+    assert embed["footer"]["text"] == "Deep Dive into LLMs like ChatGPT · results 1–3, more below"
+    # One hit beyond the first page proves there is a second; the rest waits for the button.
+    assert harness.index.calls[-1] == ("what are tokens", 4, None)
     controls = buttons(data)
     assert set(controls) == {"Previous", "More results"}  # no Share on a public answer
     assert controls["Previous"]["disabled"] is True
@@ -77,7 +78,9 @@ async def test_more_results_pages_and_refuses_other_users(harness: Harness):
     assert stranger.data["flags"] == 64
     assert stranger.data["content"] == t("not_yours", "en")
 
+    assert harness.index.calls[-1] == ("tokens", 4, None)
     page2 = await harness.interact(button_press(more, message, user_id=user))
+    assert harness.index.calls[-1] == ("tokens", 9, None)  # the whole answer, once
     assert page2.json["type"] == 7  # edits the answer in place
     [embed] = check_embeds(page2.data)
     assert [f["name"][:2] for f in embed["fields"]] == ["4.", "5.", "6."]
@@ -91,6 +94,7 @@ async def test_more_results_pages_and_refuses_other_users(harness: Harness):
     previous = buttons(page3.data)["Previous"]["custom_id"]
     back = await harness.interact(button_press(previous, message, user_id=user))
     assert back.data["embeds"][0]["fields"][0]["name"].startswith("4. ")
+    assert harness.index.calls[-1] == ("tokens", 9, None)
 
 
 def callback_message_id(harness: Harness, callback) -> str:
@@ -107,7 +111,7 @@ async def test_private_answer_is_ephemeral_and_share_posts_it_publicly(harness: 
     payload = slash("ask", {"question": "tokens", "chapter": 3, "private": True}, user_id=user)
     callback = await harness.interact(payload)
     assert callback.data["flags"] == 64
-    assert harness.index.calls[-1] == ("tokens", 9, 3)
+    assert harness.index.calls[-1] == ("tokens", 4, 3)
     share = buttons(callback.data)["Share"]
     message = harness.fake.messages[int(callback_message_id(harness, callback))]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 300
-#: Hits asked for once; "More results" pages through them three at a time.
+#: Hits "More results" pages through, three at a time.
 MAX_HITS = 9
 
 
@@ -96,15 +97,19 @@ class Ask(commands.Cog):
         )
         index = self.bot.index
         assert index is not None
+        # The first page and one hit more (so "More results" knows it has a page to show);
+        # the rest only when asked for.
         result = await self.bot.think(
-            interaction, index.answer, question, MAX_HITS, chapter, ephemeral=private
+            interaction, index.answer, question, embeds.PER_PAGE + 1, chapter, ephemeral=private
         )
         if not result.found:
             embed = embeds.no_match_embed(result, catalog, lang)
             await reply(interaction, embed=embed, ephemeral=private)
             return
         view = Paginator(
-            AnswerPages(result, catalog),
+            AnswerPages(
+                result, catalog, more=functools.partial(index.answer, question, MAX_HITS, chapter)
+            ),
             owner_id=interaction.user.id,
             lang=lang,
             next_label="more_results",
