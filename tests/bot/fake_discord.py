@@ -419,6 +419,24 @@ def member(user_id: int, name: str = "student") -> dict[str, Any]:
     }
 
 
+def text_channel() -> dict[str, Any]:
+    """The study group's text channel, where every fake interaction happens."""
+    return {
+        "id": str(CHANNEL_ID),
+        "type": 0,
+        "guild_id": str(GUILD_ID),
+        "name": "study-group",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "last_message_id": None,
+    }
+
+
 def interaction(
     kind: int,
     data: dict[str, Any],
@@ -437,20 +455,7 @@ def interaction(
         "guild_id": str(GUILD_ID),
         "guild": {"id": str(GUILD_ID), "locale": "en-US", "features": []},
         "channel_id": str(CHANNEL_ID),
-        "channel": {
-            "id": str(CHANNEL_ID),
-            "type": 0,
-            "guild_id": str(GUILD_ID),
-            "name": "study-group",
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-            "topic": None,
-            "rate_limit_per_user": 0,
-            "flags": 0,
-            "last_message_id": None,
-        },
+        "channel": text_channel(),
         "member": member(user_id),
         "token": f"interaction-token-{interaction_id}",
         "version": 1,
@@ -495,22 +500,7 @@ def guild_create() -> dict[str, Any]:
         ],
         "emojis": [],
         "stickers": [],
-        "channels": [
-            {
-                "id": str(CHANNEL_ID),
-                "type": 0,
-                "guild_id": str(GUILD_ID),
-                "name": "study-group",
-                "position": 0,
-                "permission_overwrites": [],
-                "nsfw": False,
-                "parent_id": None,
-                "topic": None,
-                "rate_limit_per_user": 0,
-                "flags": 0,
-                "last_message_id": None,
-            }
-        ],
+        "channels": [text_channel()],
         "threads": [],
         "members": [],
         "voice_states": [],
