@@ -98,7 +98,7 @@ class Analyzer:
 
     def _surface_terms(self, surface: str) -> tuple[str, ...]:
         if self.korean == "bigram" and "\uac00" <= surface[0] <= "\ud7a3":  # a Hangul run
-            return tuple(surface[i : i + 2] for i in range(len(surface) - 1)) or (surface,)
+            return _bigram_terms(surface)
         return tuple(token.term for token in self._tokens(surface))
 
     def tokens(self, text: str) -> tuple[Token, ...]:
@@ -195,10 +195,17 @@ class _WordTerms(dict[str, tuple[str, ...]]):
         return list(chain.from_iterable(map(self.__getitem__, surfaces)))
 
 
-def _bigrams(run: str, start: int) -> list[Token]:
+def _bigram_terms(run: str) -> tuple[str, ...]:
+    """A Hangul run's overlapping two-syllable terms; a single syllable is its own term."""
     if len(run) == 1:
-        return [Token(run, start, start + 1)]
-    return [Token(run[i : i + 2], start + i, start + i + 2) for i in range(len(run) - 1)]
+        return (run,)
+    return tuple(run[i : i + 2] for i in range(len(run) - 1))
+
+
+def _bigrams(run: str, start: int) -> list[Token]:
+    return [
+        Token(term, start + i, start + i + len(term)) for i, term in enumerate(_bigram_terms(run))
+    ]
 
 
 def korean_content_spans(text: str) -> list[tuple[int, int]]:

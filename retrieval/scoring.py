@@ -145,16 +145,13 @@ def _weights(params: BM25Params, idf: np.ndarray, tf: np.ndarray, norm: np.ndarr
     """Each posting's BM25 weight, computed in place in the `tf` and `norm` arrays (at 100×
     the lecture, the temporaries of the plain formula were the peak of a build's memory)."""
     k1, delta = params.k1, params.delta
-    if params.variant == "okapi":  # idf · tf·(k1+1) / (tf + k1·norm)
-        norm *= k1
-        norm += tf
-    elif params.variant == "bm25l":  # idf · tf·(k1+1)·(c+δ) / (k1+c+δ), c = tf / norm
+    if params.variant == "bm25l":  # idf · tf·(k1+1)·(c+δ) / (k1+c+δ), c = tf / norm
         np.divide(tf, norm, out=norm)
         norm += delta
         tf *= norm
         norm += k1
-    else:  # BM25+: idf · tf·(k1+1) / (k1·norm + tf); the δ·idf every document gets is added
-        # at query time
+    else:  # Okapi and BM25+: idf · tf·(k1+1) / (tf + k1·norm); BM25+'s δ·idf, which every
+        # document gets, is added at query time
         norm *= k1
         norm += tf
     tf *= k1 + 1

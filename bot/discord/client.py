@@ -265,21 +265,25 @@ async def question_check(interaction: discord.Interaction) -> bool:
 
 def _warm_up(index: Answerer) -> float:
     """Answer one English and one Korean question at start, so the analyzer caches and glossary
-    paths are warm before the first real question. Returns the seconds of the slower one,
-    answered again once warm."""
+    paths are warm before the first real question. Returns how long the slower one takes once
+    warm (each is answered a second time to measure it)."""
     clock = getattr(index, "clock", None)
     if clock is not None:
         clock.align_all()  # caption timings for every paragraph, once, before any question
     slowest = 0.0
     for question in ("what is tokenization", "토큰화란 무엇인가요"):
-        for _ in range(2):
-            started = time.perf_counter()
-            try:
-                index.answer(question, 1)
-            except LectureBotError as error:
-                log.debug("warm-up question failed: %s", error)
+        _answer_quietly(index, question)
+        started = time.perf_counter()
+        _answer_quietly(index, question)
         slowest = max(slowest, time.perf_counter() - started)
     return slowest
+
+
+def _answer_quietly(index: Answerer, question: str) -> None:
+    try:
+        index.answer(question, 1)
+    except LectureBotError as error:
+        log.debug("warm-up question failed: %s", error)
 
 
 def _make_quoter(index: Answerer) -> Callable[[float], str]:
