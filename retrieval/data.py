@@ -35,8 +35,14 @@ def has_transcript(data_dir: Path) -> bool:
     return bool(chapter_files(data_dir))
 
 
-def load_lecture(data_dir: Path | str | None = None, catalog: Catalog | None = None) -> Lecture:
-    """The catalog plus the transcript (and Korean translation, when present) at `data_dir`."""
+def load_lecture(
+    data_dir: Path | str | None = None,
+    catalog: Catalog | None = None,
+    *,
+    realign_translation: bool = True,
+) -> Lecture:
+    """The catalog plus the transcript (and Korean translation, when present) at `data_dir`.
+    `realign_translation=False` places translated paragraphs by their markers alone."""
     catalog = catalog if catalog is not None else load_catalog()
     directory = resolve_data_dir(data_dir, catalog)
     if not directory.is_dir() or not has_transcript(directory):
@@ -44,7 +50,9 @@ def load_lecture(data_dir: Path | str | None = None, catalog: Catalog | None = N
     segments = read_segments(directory, catalog)
     translation = directory / TRANSLATION_FILE
     if translation.is_file():
-        segments = attach_translation(segments, translation)
+        segments = attach_translation(
+            segments, translation, catalog.glossary, realign=realign_translation
+        )
     cues = load_caption_dir(directory)  # DIR/captions/*.vtt|srt: word timings for links
     return Lecture(catalog=catalog, segments=segments, source=directory, cues=cues)
 

@@ -200,6 +200,8 @@ def render_translation(catalog: Catalog, korean: dict[int, str], source: ImportS
         f"originalTitle: {json.dumps(catalog.title, ensure_ascii=False)}",
         f"sourceUrl: {json.dumps(source.source_url)}",
         'translatedBy: "YouTube machine translation"',
+        # Written from the same caption timings as the English: the loader need not realign.
+        "exactMarkers: true",
         f"totalChapters: {len(catalog.chapters)}",
         "---",
         f"# {catalog.title_ko}",

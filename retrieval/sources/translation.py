@@ -1,53 +1,129 @@
 """Read a Korean translation keyed by the same `[m:ss]` markers (`translation-ko.md`).
 
-Community data with defects: paragraphs may be missing, repeated, out of order, or carry
-markers past the video's end. Those are tolerated with one warning; they never stop loading.
+Community data with defects: paragraphs may be missing, repeated, out of order, drift away
+from the English they translate, or carry markers past the video's end. Each paragraph is
+placed at the English paragraph it translates (`translation_alignment`); defects are logged
+and never stop loading.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import yaml
+
 from retrieval.errors import LectureDataError
-from retrieval.lecture import Segment
+from retrieval.lecture import Segment, SynonymGroup
 from retrieval.sources.markers import MARKER, marker_seconds
+from retrieval.sources.translation_alignment import Anchors, place_paragraphs
+from retrieval.timecode import format_time
 
 TRANSLATION_FILE = "translation-ko.md"
 log = logging.getLogger(__name__)
 
 
-def read_translation(path: Path) -> dict[int, str]:
-    """Korean text by marker second; repeated markers are joined in file order."""
+# Front matter flag of translations whose markers come from the English captions' own
+# timings (our YouTube import writes it): exact, so they are not realigned.
+EXACT_MARKERS = "exactMarkers"
+
+
+def read_translated_paragraphs(path: Path) -> list[tuple[int, str]]:
+    """The translation's `(marker second, text)` paragraphs, in file order."""
+    return _paragraphs(_lines(path))
+
+
+def _lines(path: Path) -> list[str]:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        return path.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError:
         raise LectureDataError("translation is not UTF-8 text", path) from None
-    by_start: dict[int, list[str]] = {}
-    for line in lines:
-        if (match := MARKER.match(line.strip())) and match.group(2).strip():
-            by_start.setdefault(marker_seconds(match.group(1)), []).append(match.group(2).strip())
-    return {start: " ".join(parts) for start, parts in by_start.items()}
 
 
-def attach_translation(segments: tuple[Segment, ...], path: Path) -> tuple[Segment, ...]:
-    """Segments with `text_ko` filled from the translation where it has their marker."""
-    korean = read_translation(path)
-    starts = {segment.start for segment in segments}
-    unmatched = sorted(start for start in korean if start not in starts)
-    if unmatched:
+def _has_exact_markers(lines: list[str]) -> bool:
+    """Whether the front matter says `exactMarkers: true`; no or broken front matter: no."""
+    if not lines or lines[0].strip() != "---":
+        return False
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
+    if end is None:
+        return False
+    try:
+        front = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError:
+        return False
+    return isinstance(front, dict) and front.get(EXACT_MARKERS) is True
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
+    return [
+        (marker_seconds(match.group(1)), match.group(2).strip())
+        for line in lines
+        if (match := MARKER.match(line.strip())) and match.group(2).strip()
+    ]
+
+
+def attach_translation(
+    segments: tuple[Segment, ...],
+    path: Path,
+    glossary: Sequence[SynonymGroup] = (),
+    *,
+    realign: bool = True,
+) -> tuple[Segment, ...]:
+    """Segments with `text_ko` filled from the translation: each paragraph goes to the
+    segment it translates (by its marker alone when `realign` is off or the file says its
+    markers are exact); several paragraphs at one segment are joined in file order."""
+    lines = _lines(path)
+    paragraphs = _paragraphs(lines)
+    by_start = {segment.start: i for i, segment in enumerate(segments)}
+    markers = [by_start.get(second) for second, _ in paragraphs]
+    if realign and not _has_exact_markers(lines):
+        placed = place_paragraphs(paragraphs, segments, Anchors(glossary))
+    else:
+        placed = tuple(markers)
+    _report(path, paragraphs, markers, placed, segments)
+    korean: dict[int, list[str]] = {}
+    for (_, text), at in zip(paragraphs, placed, strict=True):
+        if at is not None:
+            korean.setdefault(at, []).append(text)
+    return tuple(
+        replace(segment, text_ko=" ".join(korean[i])) if i in korean else segment
+        for i, segment in enumerate(segments)
+    )
+
+
+def _report(
+    path: Path,
+    paragraphs: list[tuple[int, str]],
+    markers: list[int | None],
+    placed: Sequence[int | None],
+    segments: tuple[Segment, ...],
+) -> None:
+    dropped = [second for (second, _), at in zip(paragraphs, placed, strict=True) if at is None]
+    if dropped:
         log.warning(
-            "%s: %d Korean paragraph(s) have no English paragraph at their marker (first at"
-            " %d s); they are skipped",
+            "%s: %d Korean paragraph(s) match no English paragraph (the first is marked %d s,"
+            " %s); they are skipped",
             path,
-            len(unmatched),
-            unmatched[0],
+            len(dropped),
+            dropped[0],
+            format_time(dropped[0]),
         )
-    missing = sum(1 for segment in segments if segment.start not in korean)
+    moved = [
+        (second, segments[at].start)
+        for (second, _), marker, at in zip(paragraphs, markers, placed, strict=True)
+        if at is not None and at != marker
+    ]
+    if moved:
+        shift = max(abs(second - start) for second, start in moved)
+        log.warning(
+            "%s: %d Korean paragraph(s) were placed away from their marker, by what they share"
+            " with the English (the furthest by %s)",
+            path,
+            len(moved),
+            format_time(shift),
+        )
+    missing = len(segments) - len({at for at in placed if at is not None})
     if missing:
         log.info("%s: %d paragraph(s) have no Korean translation", path, missing)
-    return tuple(
-        replace(segment, text_ko=korean[segment.start]) if segment.start in korean else segment
-        for segment in segments
-    )
