@@ -114,7 +114,7 @@ class QueryExpander:
         query_terms = [token.term for token in tokens]
         phrases = _phrases(query_terms, self._longest)
         next_concept = next_spelling = max(concept_of.values(), default=-1) + 1
-        present = set(concept_of)
+        students = set(concept_of)
         for group in self._candidates(query_terms, compact.text):
             if group.korean and not korean_query:
                 continue
@@ -131,6 +131,9 @@ class QueryExpander:
                 else t
                 for t in terms
             ]
+            # A term another idea's glossary spelling added may spell this one too ("강화학습"
+            # is "reinforcement learning" even when "RLHF" already expanded to it).
+            present = set(students)
             for member in members:
                 # The words of a multi-word spelling share one weight: "our hf" must not
                 # search for every "our" and "hf" as strongly as "rlhf" itself. Its stopwords

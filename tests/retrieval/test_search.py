@@ -285,6 +285,17 @@ def test_a_korean_word_the_glossary_knows_weighs_as_one_spelling(real_index: Ind
     assert unknown and all(weight == 1.0 for weight in unknown)
 
 
+def test_each_korean_idea_gets_its_english_spellings(real_index: Index) -> None:
+    """ "RLHF" expands to "reinforcement learning from human feedback"; "강화학습" in the same
+    question is still its own idea with "reinforcement learning" as a full-weight spelling."""
+    terms = real_index.query_terms("RLHF는 진짜 강화학습이야 아니야?")
+    korean_idea = next(t.concept for t in terms if t.term == "강화")
+    spelled = {t.term: t.weight for t in terms if t.concept == korean_idea}
+    assert spelled.get("reinforc", 0) >= 0.5 and spelled.get("learn", 0) >= 0.5
+    assert spelled.get("rl") == pytest.approx(1.0)
+    assert any(t.term == "reinforc" and t.concept != korean_idea for t in terms)
+
+
 @pytest.mark.parametrize(
     "template",
     [
