@@ -12,6 +12,7 @@ expect with `wait_for_request`, never by sleeping.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from collections.abc import Callable
@@ -114,10 +115,15 @@ class FakeDiscord:
             self._changed.notify_all()
 
     async def wait_until(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """The predicate's first true value. It is looked at again whenever the fake changes,
+        and at least every 20 ms: it may be about the bot's state, which the bot can reach
+        just after the fake's last change."""
+
         async def wait() -> Any:
             async with self._changed:
                 while not (result := predicate()):
-                    await self._changed.wait()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait(), 0.02)
                 return result
 
         return await asyncio.wait_for(wait(), timeout)
