@@ -80,6 +80,12 @@ def read_paragraphs(path: Path) -> list[Paragraph]:
 
 
 def _front_matter_end(lines: list[str], path: Path) -> int:
+    return read_front_matter(lines, path)[1]
+
+
+def read_front_matter(lines: list[str], path: Path) -> tuple[dict, int]:
+    """A file's YAML front matter and the index of the first line after it;
+    LectureDataError (with the line) when it is missing or malformed."""
     if not lines or lines[0].strip() != "---":
         raise LectureDataError("missing YAML front matter (the file must start with ---)", path, 1)
     for number in range(1, len(lines)):
@@ -92,7 +98,7 @@ def _front_matter_end(lines: list[str], path: Path) -> int:
                 raise LectureDataError("front matter is not valid YAML", path, line) from None
             if not isinstance(front, dict):
                 raise LectureDataError("front matter must be a YAML mapping", path, 2)
-            return number + 1
+            return front, number + 1
     raise LectureDataError("front matter is never closed with ---", path, 1)
 
 

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
-
 from retrieval.errors import LectureDataError
 from retrieval.lecture import Segment, SynonymGroup
 from retrieval.sources.markers import MARKER, marker_seconds
+from retrieval.sources.seed import read_front_matter
 from retrieval.sources.translation_alignment import Anchors, place_paragraphs
 from retrieval.timecode import format_time
 
@@ -42,18 +41,14 @@ def _lines(path: Path) -> list[str]:
         raise LectureDataError("translation is not UTF-8 text", path) from None
 
 
-def _has_exact_markers(lines: list[str]) -> bool:
-    """Whether the front matter says `exactMarkers: true`; no or broken front matter: no."""
-    if not lines or lines[0].strip() != "---":
-        return False
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
-    if end is None:
-        return False
+def _has_exact_markers(lines: list[str], path: Path) -> bool:
+    """Whether the front matter says `exactMarkers: true`; no or broken front matter: no
+    (a community translation needs none)."""
     try:
-        front = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError:
+        front, _ = read_front_matter(lines, path)
+    except LectureDataError:
         return False
-    return isinstance(front, dict) and front.get(EXACT_MARKERS) is True
+    return front.get(EXACT_MARKERS) is True
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
@@ -78,7 +73,7 @@ def attach_translation(
     paragraphs = _paragraphs(lines)
     by_start = {segment.start: i for i, segment in enumerate(segments)}
     markers = [by_start.get(second) for second, _ in paragraphs]
-    if realign and not _has_exact_markers(lines):
+    if realign and not _has_exact_markers(lines, path):
         placed = place_paragraphs(paragraphs, segments, Anchors(glossary))
     else:
         placed = tuple(markers)

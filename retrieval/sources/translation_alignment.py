@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval.analysis import Analyzer, has_hangul, normalize
+from retrieval.analysis import HANGUL_WORD, Analyzer, has_hangul, normalize
 from retrieval.lecture import Segment, SynonymGroup
 
 # Offsets (in English paragraphs) a translated paragraph may move from its marker.
@@ -31,7 +30,6 @@ MAX_SHIFT = 60
 SHIFT_COST = 0.66
 # Anchors in more than this share of English paragraphs ("model", "token") tell no place apart.
 MAX_ANCHOR_SHARE = 0.1
-_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
 _IMPOSSIBLE = -1e18
 
 
@@ -70,7 +68,7 @@ class Anchors:
     def translated(self, text: str) -> set[str]:
         """Anchors of a translated paragraph: its Latin-script words and the glossary ideas
         its words start with ("환각을" holds "환각")."""
-        found = self.english(_HANGUL_RUN.sub(" ", text))
+        found = self.english(HANGUL_WORD.sub(" ", text))
         words = normalize(text).split()
         compact = "".join(words)
         at = 0
