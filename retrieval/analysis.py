@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from typing import TypeVar
 
 import Stemmer
 
@@ -24,6 +25,8 @@ _HANGUL_RUN = r"[\uac00-\ud7a3]+"
 _WORD = r"[^\W_\uac00-\ud7a3]+(?:[-'’][^\W_\uac00-\ud7a3]+)*"
 _TOKEN = re.compile(rf"(?P<number>{_NUMBER})|(?P<hangul>{_HANGUL_RUN})|(?P<word>{_WORD})")
 _SURFACE = re.compile(rf"{_NUMBER}|{_HANGUL_RUN}|{_WORD}")  # the same words, no groups
+_PHRASE_WORD = re.compile(rf"{_NUMBER}|[^\W_\uac00-\ud7a3]+")
+V = TypeVar("V")
 _MEMO_LIMIT = 200_000  # distinct words remembered; questions can bring endless new ones
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs", "Co", "Cn"}
 KOREAN_MODES = ("bigram", "morpheme", "both", "none")
@@ -81,6 +84,7 @@ class Analyzer:
         self._cached_tokens = lru_cache(maxsize=4096)(self._tokens)
         self._cached_occurrences = lru_cache(maxsize=4096)(self._occurrences)
         self._word_terms = _WordTerms(self._surface_terms)
+        self._phrase_word = _WordMemo(self._phrase_word_of)
 
     def terms(self, text: str) -> list[str]:
         """The index terms of `text`, as `tokens` gives them but without their spans: each
@@ -95,6 +99,14 @@ class Analyzer:
         if self.korean in ("morpheme", "both"):
             return [t.term for t in self.tokens(text) if has_hangul(t.term)]
         return self._word_terms.of(HANGUL_WORD.findall(normalize(text)))
+
+    def phrase_words(self, text: str) -> list[str]:
+        """The English words of `text` for matching phrases: stemmed like terms, but with
+        their stopwords kept and hyphenated words split ("make stuff up", "fine-tuning")."""
+        return list(map(self._phrase_word.__getitem__, _PHRASE_WORD.findall(normalize(text))))
+
+    def _phrase_word_of(self, word: str) -> str:
+        return word if word.isdigit() or not self.stem else _stem(word)
 
     def _surface_terms(self, surface: str) -> tuple[str, ...]:
         if self.korean == "bigram" and "\uac00" <= surface[0] <= "\ud7a3":  # a Hangul run
@@ -178,18 +190,22 @@ def _token_start(token: Token) -> int:
     return token.start
 
 
-class _WordTerms(dict[str, tuple[str, ...]]):
-    """Word -> its terms, computed the first time a word is seen."""
+class _WordMemo(dict[str, V]):
+    """Word -> what `analyse` makes of it, computed the first time the word is seen."""
 
-    def __init__(self, analyse: Callable[[str], tuple[str, ...]]):
+    def __init__(self, analyse: Callable[[str], V]):
         super().__init__()
         self._analyse = analyse
 
-    def __missing__(self, surface: str) -> tuple[str, ...]:
+    def __missing__(self, surface: str) -> V:
         if len(self) >= _MEMO_LIMIT:
             self.clear()
-        terms = self[surface] = self._analyse(surface)
-        return terms
+        value = self[surface] = self._analyse(surface)
+        return value
+
+
+class _WordTerms(_WordMemo[tuple[str, ...]]):
+    """Word -> its terms."""
 
     def of(self, surfaces: list[str]) -> list[str]:
         return list(chain.from_iterable(map(self.__getitem__, surfaces)))

@@ -21,6 +21,7 @@ from retrieval.analysis import (
     normalize,
 )
 from retrieval.lecture import SynonymGroup
+from retrieval.phrases import phrase_term
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class _Member:
     terms: tuple[str, ...]
     hangul_key: str  # the member without spaces when it contains Hangul, else ""
     share: int  # how many parts split the spelling's weight: its terms, or its words if more
+    phrase: str  # a multi-word English spelling as one term (retrieval/phrases.py), else ""
 
 
 class QueryExpander:
@@ -55,6 +57,7 @@ class QueryExpander:
         analyzer: Analyzer,
         weight: float = 1.0,
         korean_stems: str = "rules",
+        phrases: bool = False,
     ):
         """`korean_stems`: how a Korean question's content words are found: "rules" (strip
         particles and endings, retrieval/korean.py) or "kiwi" (morpheme analysis)."""
@@ -70,7 +73,9 @@ class QueryExpander:
                 key = normalize(term).replace(" ", "") if has_hangul(term) else ""
                 terms = tuple(analyzer.terms(term))
                 if terms:
-                    members.append(_Member(terms, key, max(len(terms), len(term.split()))))
+                    share = max(len(terms), len(term.split()))
+                    phrase = phrase_term(analyzer, term) if phrases else ""
+                    members.append(_Member(terms, key, share, phrase))
             if len(members) > 1:
                 self._groups.append(_Group(group.kind == "korean", tuple(members)))
         # Which groups a query may match, by the first term of each English member and the
@@ -144,6 +149,10 @@ class QueryExpander:
                         present.add(term)
                         terms.append(QueryTerm(term, weight, concept, next_spelling))
                 next_spelling += 1
+                if member.phrase and member.phrase not in present:
+                    present.add(member.phrase)
+                    terms.append(QueryTerm(member.phrase, self.weight, concept, next_spelling))
+                    next_spelling += 1
         return terms
 
 

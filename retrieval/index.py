@@ -14,6 +14,7 @@ from retrieval.errors import QueryError
 from retrieval.glossary import QueryExpander, QueryTerm
 from retrieval.lecture import Chapter, Lecture
 from retrieval.passages import Passage, build_passages
+from retrieval.phrases import PhraseMatcher
 from retrieval.results import Answer, Hit, Span
 from retrieval.scoring import BM25Params, BM25Scorer
 from retrieval.timing import WordClock
@@ -64,6 +65,8 @@ class SearchConfig:
     # An idea scores as its best-matching spelling (the student's word, a glossary synonym or
     # a caption misspelling) instead of the sum of all of them.
     best_spelling: bool = True
+    # The glossary's multi-word spellings ("make stuff up") are also indexed as one term each.
+    phrases: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,11 @@ class Index:
             self.analyzer,
             weight=config.glossary_weight,
             korean_stems=config.korean_stems,
+            phrases=config.phrases,
+        )
+        self.phrases = PhraseMatcher(
+            self.analyzer,
+            (term for group in self.catalog.glossary if config.phrases for term in group.terms),
         )
         self.passages = build_passages(lecture.segments, config.window, config.stride)
         if not self.passages:
@@ -96,7 +104,7 @@ class Index:
         segments = lecture.segments
         first = [p.first for p in self.passages]
         last = [p.last for p in self.passages]
-        english = EncodedCorpus.encode(self.analyzer.terms(s.text) for s in segments)
+        english = EncodedCorpus.encode(self.english_terms(s.text) for s in segments)
         self.scorer = BM25Scorer(english.windows(first, last), config.bm25)
         # Single segments, scored only to decide where in a passage its link should land.
         self.segment_scorer = BM25Scorer(english, config.bm25)
@@ -119,6 +127,10 @@ class Index:
     @classmethod
     def build(cls, lecture: Lecture, config: SearchConfig = SearchConfig()) -> Index:
         return cls(lecture, config)
+
+    def english_terms(self, text: str) -> list[str]:
+        """The terms the English field indexes for `text`: its words, then its phrases."""
+        return self.analyzer.terms(text) + self.phrases.terms(text)
 
     # -- queries -----------------------------------------------------------------------
 

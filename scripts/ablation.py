@@ -32,6 +32,7 @@ VARIANTS: list[tuple[str, SearchConfig]] = [
     ("full retriever", FULL),
     ("− glossary expansion", replace(FULL, glossary_weight=0.0)),
     ("− best spelling per idea (every spelling adds up)", replace(FULL, best_spelling=False)),
+    ("− glossary phrases as single terms", replace(FULL, phrases=False)),
     ("− chapter prior (our summaries)", replace(FULL, chapter_prior=0.0)),
     ("− Korean translation field", replace(FULL, korean_translation=False)),
     ("− stemming", replace(FULL, stem=False)),
