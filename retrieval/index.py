@@ -45,6 +45,9 @@ class SearchConfig:
     bm25: BM25Params = field(default_factory=lambda: BM25Params(variant="bm25plus"))
     glossary_weight: float = 1.0
     korean_translation: bool = True
+    # The translation is second-hand wording: its matches count for less than the lecture's
+    # own words (measured on our Korean questions; docs/retrieval.md).
+    korean_field_weight: float = 0.7
     korean: str = "bigram"
     korean_stems: str = "rules"  # content words of a Korean question: "rules" or "kiwi"
     stem: bool = True
@@ -277,8 +280,9 @@ class Index:
         scores = scorer.scores(words, weights)
         korean = [i for i, word in enumerate(words) if has_hangul(word)]
         if scorer_ko is not None and korean:
+            field_weight = self.config.korean_field_weight
             scores = scores + scorer_ko.scores(
-                [words[i] for i in korean], [weights[i] for i in korean]
+                [words[i] for i in korean], [weights[i] * field_weight for i in korean]
             )
         return scores
 

@@ -35,6 +35,7 @@ VARIANTS: list[tuple[str, SearchConfig]] = [
     ("− glossary phrases as single terms", replace(FULL, phrases=False)),
     ("− chapter prior (our summaries)", replace(FULL, chapter_prior=0.0)),
     ("− Korean translation field", replace(FULL, korean_translation=False)),
+    ("Korean translation field weight 0.7 → 1.0", replace(FULL, korean_field_weight=1.0)),
     ("− stemming", replace(FULL, stem=False)),
     ("− stopwords", replace(FULL, stopwords=False)),
     ("− compound splitting", replace(FULL, split_compounds=False)),

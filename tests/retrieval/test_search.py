@@ -314,3 +314,25 @@ def test_how_a_question_asks_does_not_change_its_answer(real_index: Index, templ
         plain, asked = real_index.answer(topic), real_index.answer(template.format(topic))
         assert asked.found, template.format(topic)
         assert asked.hits[0].start == plain.hits[0].start, template.format(topic)
+
+
+def test_the_translation_field_counts_at_its_weight(real_index: Index) -> None:
+    """Korean terms score in the translation field at `korean_field_weight`; English terms
+    are untouched by it."""
+    terms = real_index.query_terms("환각이 뭐야")
+    korean = [t for t in terms if re.search("[가-힣]", t.term)]
+    english = [t for t in terms if t not in korean]
+    assert korean and english
+    full = Index(real_index.lecture, SearchConfig(korean_field_weight=1.0))
+    weight = real_index.config.korean_field_weight
+    assert 0 < weight < 1
+    ours = real_index._field_scores(korean, real_index.scorer, real_index.scorer_ko)
+    theirs = full._field_scores(korean, full.scorer, full.scorer_ko)
+    english_part = real_index.scorer.scores([t.term for t in korean], [t.weight for t in korean])
+    assert np.allclose(ours - english_part, weight * (theirs - english_part))
+    assert (theirs - english_part).max() > 0
+    for index in (real_index, full):
+        assert np.allclose(
+            index._field_scores(english, index.scorer, index.scorer_ko),
+            real_index._field_scores(english, real_index.scorer, real_index.scorer_ko),
+        )
