@@ -46,7 +46,8 @@ class Token:
 def normalize(text: str) -> str:
     """NFKC, case-folded, with format/control characters (zero-width, bidi marks) removed."""
     if text.isascii():
-        return text.lower().translate(_ASCII_CONTROLS)
+        lowered = text.lower()
+        return lowered if lowered.isprintable() else lowered.translate(_ASCII_CONTROLS)
     folded = unicodedata.normalize("NFKC", text).casefold()
     if folded.isprintable():  # nothing invisible in it: skip the table (most texts)
         return folded

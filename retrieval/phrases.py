@@ -38,9 +38,10 @@ class PhraseMatcher:
         if not self._by_first_word:
             return []
         words = self.analyzer.phrase_words(text)
+        by_first_word = self._by_first_word
         found = []
-        for position, word in enumerate(words):
-            for phrase in self._by_first_word.get(word, ()):
+        for position in [i for i, word in enumerate(words) if word in by_first_word]:
+            for phrase in by_first_word[words[position]]:
                 if tuple(words[position : position + len(phrase)]) == phrase:
                     found.append(" ".join(phrase))
         return found
