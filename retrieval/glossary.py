@@ -78,6 +78,7 @@ class QueryExpander:
                     members.append(_Member(terms, key, share, phrase))
             if len(members) > 1:
                 self._groups.append(_Group(group.kind == "korean", tuple(members)))
+        self.phrases = frozenset(m.phrase for g in self._groups for m in g.members if m.phrase)
         # Which groups a query may match, by the first term of each English member and the
         # first character of each Korean one.
         self._longest = max((len(m.terms) for g in self._groups for m in g.members), default=1)

@@ -96,10 +96,7 @@ class Index:
             korean_stems=config.korean_stems,
             phrases=config.phrases,
         )
-        self.phrases = PhraseMatcher(
-            self.analyzer,
-            (term for group in self.catalog.glossary if config.phrases for term in group.terms),
-        )
+        self.phrases = PhraseMatcher(self.analyzer, self.expander.phrases)
         self.passages = build_passages(lecture.segments, config.window, config.stride)
         if not self.passages:
             raise ValueError("the lecture has no transcript segments to index")

@@ -22,16 +22,14 @@ def phrase_term(analyzer: Analyzer, spelling: str) -> str:
 
 
 class PhraseMatcher:
-    """Finds the phrase terms of a list of spellings in a text."""
+    """Finds phrase terms (as `phrase_term` makes them) in a text."""
 
-    def __init__(self, analyzer: Analyzer, spellings: Iterable[str]):
+    def __init__(self, analyzer: Analyzer, phrases: Iterable[str]):
         self.analyzer = analyzer
         self._by_first_word: dict[str, set[tuple[str, ...]]] = {}
-        for spelling in spellings:
-            term = phrase_term(analyzer, spelling)
-            if term:
-                words = tuple(term.split(" "))
-                self._by_first_word.setdefault(words[0], set()).add(words)
+        for phrase in phrases:
+            words = tuple(phrase.split(" "))
+            self._by_first_word.setdefault(words[0], set()).add(words)
 
     def terms(self, text: str) -> list[str]:
         """The phrase terms said in `text`, once per time they are said."""

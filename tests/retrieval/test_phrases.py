@@ -34,11 +34,12 @@ def test_phrase_term(analyzer: Analyzer, spelling: str, term: str) -> None:
 
 
 def test_phrases_are_found_in_any_form_and_only_together(analyzer: Analyzer) -> None:
-    matcher = PhraseMatcher(analyzer, ["make stuff up", "supervised fine tuning", "token"])
+    spellings = ["make stuff up", "supervised fine tuning", "token"]
+    matcher = PhraseMatcher(analyzer, filter(None, (phrase_term(analyzer, s) for s in spellings)))
     text = "Models MAKE stuff up. Making stuff up again; after supervised fine-tuning it is rarer."
     assert matcher.terms(text) == ["make stuff up", "make stuff up", "supervis fine tune"]
     assert matcher.terms("they make up stuff, supervised learning and fine tuning") == []
-    assert PhraseMatcher(analyzer, ["token", "모델"]).terms(text) == []
+    assert PhraseMatcher(analyzer, []).terms(text) == []
 
 
 def test_a_glossary_phrase_is_its_own_full_weight_spelling(real_index: Index) -> None:
