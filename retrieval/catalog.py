@@ -7,13 +7,14 @@ catalog is a one-line fix rather than a traceback.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from retrieval.errors import LectureDataError
 from retrieval.lecture import Catalog, Chapter, SynonymGroup
+from retrieval.moments import load_moments, moments_path
+from retrieval.yaml_files import read_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LECTURE = "deep-dive-llms"
@@ -34,16 +35,11 @@ def default_catalog_path(lecture: str = DEFAULT_LECTURE) -> Path:
 def load_catalog(path: Path | str | None = None) -> Catalog:
     """Read and validate a catalog file (default: `default_catalog_path()`)."""
     path = Path(path) if path is not None else default_catalog_path()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LectureDataError("catalog file not found", path) from None
-    except UnicodeDecodeError:
-        raise LectureDataError("catalog is not UTF-8 text", path) from None
-    except yaml.YAMLError as error:
-        line = error.problem_mark.line + 1 if getattr(error, "problem_mark", None) else None
-        raise LectureDataError(f"catalog is not valid YAML ({error})", path, line) from None
-    return _CatalogReader(path).catalog(raw)
+    catalog = _CatalogReader(path).catalog(read_yaml(path, "catalog file"))
+    moments = moments_path(path, catalog.lecture_id)
+    if moments.is_file():
+        catalog = replace(catalog, moments=load_moments(moments, catalog))
+    return catalog
 
 
 class _CatalogReader:

@@ -51,6 +51,21 @@ class SynonymGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class Moment:
+    """A key moment: where the lecture starts explaining something (`t`, seconds), what it
+    explains (English and Korean) and the ways a student would ask for it. Written by us."""
+
+    t: int
+    chapter: int
+    title: str
+    title_ko: str
+    asks: tuple[str, ...]
+
+    def display_title(self, lang: Lang = "en") -> str:
+        return self.title_ko if lang == "ko" else self.title
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """The lecture's facts and our own summaries, loaded from `chapters/<lecture>.yaml`."""
 
@@ -62,6 +77,11 @@ class Catalog:
     duration: int
     chapters: tuple[Chapter, ...]
     glossary: tuple[SynonymGroup, ...] = ()
+    moments: tuple[Moment, ...] = ()
+
+    def chapter_moments(self, number: int) -> tuple[Moment, ...]:
+        """The key moments of chapter `number`, in time order (none when not written)."""
+        return tuple(moment for moment in self.moments if moment.chapter == number)
 
     def chapter(self, number: int) -> Chapter:
         """The chapter with that number; KeyError when there is none."""
