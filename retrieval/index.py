@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,14 +13,16 @@ from retrieval.corpus import EncodedCorpus
 from retrieval.errors import QueryError
 from retrieval.glossary import QueryExpander, QueryTerm
 from retrieval.lecture import Chapter, Lecture
-from retrieval.passages import Passage, build_passages
+from retrieval.passages import Passage, build_moment_passages, build_passages
 from retrieval.phrases import PhraseMatcher
 from retrieval.results import Answer, Hit, Span
 from retrieval.scoring import BM25Params, BM25Scorer
+from retrieval.spelling import SpellingCorrector
 from retrieval.timing import WordClock
 
 MAX_QUERY_CHARS = 1000
 CLUSTER_CHARS = 240  # about 15 seconds of speech: the stretch a link should start
+CLUSTER_SECONDS = 15.0
 
 
 def check_query(query: str) -> str:
@@ -52,15 +54,16 @@ class SearchConfig:
     korean_stems: str = "rules"  # content words of a Korean question: "rules" or "kiwi"
     stem: bool = True
     stopwords: bool = True
-    chapter_prior: float = 0.8
+    chapter_prior: float = 0.5
     min_gap: int = 60
-    # No-match rule, calibrated on the public questions and eval/off_topic.yaml: a passage
-    # answers when it mentions most of the question's ideas (IDF-weighted), or at least two
-    # of them and a fair share.
+    # No-match rule, calibrated on both question sets and eval/off_topic.yaml: a passage
+    # answers when it mentions most of a one-idea question (IDF-weighted), or at least two of
+    # the question's ideas and a fair share of them; under `min_coverage` the answer is shown
+    # but said to be a weak match.
     min_coverage: float = 0.5
+    min_single_coverage: float = 0.75
     min_partial_coverage: float = 0.25
     lead_in: int = 2
-    split_compounds: bool = True
     # Where a link lands inside the best-matching segment: "caption": the second its matched
     # words are spoken, from caption timings when the data has them (else the segment start);
     # "segment": the segment start; "word": interpolated by character position.
@@ -70,6 +73,16 @@ class SearchConfig:
     best_spelling: bool = True
     # The glossary's multi-word spellings ("make stuff up") are also indexed as one term each.
     phrases: bool = True
+    # Search the lecture's key moments where it has them; their authored words (title and
+    # ways to ask) and their spoken words are two BM25 fields, summed with these weights.
+    moments: bool = True
+    authored_weight: float = 1.0
+    spoken_weight: float = 0.5
+    # Unknown English words of a question are corrected to the lecture's closest word.
+    correct_spelling: bool = True
+    # A moment's link moves to where the question's words are spoken when that is at least
+    # this many seconds after the moment starts (0: always the moment's start).
+    late_link: int = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,15 +110,28 @@ class Index:
             phrases=config.phrases,
         )
         self.phrases = PhraseMatcher(self.analyzer, self.expander.phrases)
-        self.passages = build_passages(lecture.segments, config.window, config.stride)
+        self.clock = WordClock(lecture)  # aligns a segment the first time it is asked
+        segments = lecture.segments
+        self.by_moments = config.moments and bool(self.catalog.moments) and bool(segments)
+        if self.by_moments:
+            self.passages = build_moment_passages(lecture, self.clock)
+        else:
+            self.passages = build_passages(segments, config.window, config.stride)
         if not self.passages:
             raise ValueError("the lecture has no transcript segments to index")
-        # Each segment is analysed once; passages are windows over the segments' term ids.
-        segments = lecture.segments
         first = [p.first for p in self.passages]
         last = [p.last for p in self.passages]
+        # Each segment is analysed once; window passages are runs of the segments' term ids.
         english = EncodedCorpus.encode(self.english_terms(s.text) for s in segments)
-        self.scorer = BM25Scorer(english.windows(first, last), config.bm25)
+        if self.by_moments:
+            spoken = EncodedCorpus.encode(self.english_terms(p.text) for p in self.passages)
+            self.scorer = BM25Scorer(spoken, config.bm25)
+            self.authored: BM25Scorer | None = BM25Scorer(
+                [self.english_terms(p.authored) for p in self.passages], config.bm25
+            )
+        else:
+            self.scorer = BM25Scorer(english.windows(first, last), config.bm25)
+            self.authored = None
         # Single segments, scored only to decide where in a passage its link should land.
         self.segment_scorer = BM25Scorer(english, config.bm25)
         # The Korean translation is its own field: its length must not change English scores.
@@ -117,12 +143,22 @@ class Index:
         self._passage_chapters = np.fromiter(
             (p.chapter - 1 for p in self.passages), dtype=np.int32, count=len(self.passages)
         )
-        self.clock = WordClock(lecture)  # aligns a segment the first time it is asked
         self._chapter_scorer = BM25Scorer(
             [self.analyzer.terms(_chapter_document(c)) for c in self.catalog.chapters],
             BM25Params(variant="bm25plus"),
         )
         self._unknown_idf = math.log(len(self.passages) + 1)
+        self.spelling = (
+            SpellingCorrector(
+                [
+                    *(segment.text for segment in segments),
+                    *(passage.authored for passage in self.passages if passage.moment),
+                    *(term for group in self.catalog.glossary for term in group.terms),
+                ]
+            )
+            if config.correct_spelling
+            else None
+        )
 
     @classmethod
     def build(cls, lecture: Lecture, config: SearchConfig = SearchConfig()) -> Index:
@@ -137,45 +173,15 @@ class Index:
     def query_terms(self, query: str) -> list[QueryTerm]:
         """The weighted terms a query searches for; QueryError when there are none."""
         text = check_query(query)
+        if self.spelling is not None:
+            text = self.spelling.correct(text, self._known_word)
         terms = self.expander.expand(text)
-        if self.config.split_compounds:
-            terms = self._split_compounds(terms)
         if not terms:
             raise QueryError(
                 "That question has no searchable words (only very common words, symbols or "
                 "emoji). Try a few keywords, for example: tokenization, RLHF, hallucination."
             )
         return terms
-
-    def _split_compounds(self, terms: list[QueryTerm]) -> list[QueryTerm]:
-        """A word the lecture never says may be one it does: a plural the stemmer keeps
-        ("llms" -> "llm") or two words ("dataset" -> "data set", "fineweb" -> "fine web";
-        the captions split such words)."""
-        vocabulary = self.scorer.idf
-        present = {t.term for t in terms}
-        out = list(terms)
-        for term in terms:
-            if term.term in vocabulary or not term.term.isalpha() or has_hangul(term.term):
-                continue
-            singular = term.term[:-1]
-            if term.term.endswith("s") and singular in vocabulary:
-                if singular not in present:
-                    out.append(QueryTerm(singular, term.weight, term.concept, term.spelling))
-                    present.add(singular)
-                continue
-            for cut in range(3, len(term.term) - 2):
-                left, right = term.term[:cut], term.term[cut:]
-                stems = [self.analyzer.terms(part) for part in (left, right)]
-                parts = [s[0] for s in stems if len(s) == 1]
-                if len(parts) == 2 and all(p in vocabulary for p in parts):
-                    out += [
-                        QueryTerm(p, term.weight, term.concept, term.spelling)
-                        for p in parts
-                        if p not in present
-                    ]
-                    present.update(parts)
-                    break
-        return out
 
     def search(self, query: str, k: int = 3, chapter: int | None = None) -> list[Hit]:
         """The `k` best moments for `query`, at least `min_gap` seconds apart."""
@@ -198,7 +204,8 @@ class Index:
         if not ranked or not self._answers(ranked[0]):
             return Answer(query, (), self.suggest_chapters(terms), lang)
         hits = tuple(self._hit(rank, scored, terms) for rank, scored in enumerate(ranked, 1))
-        return Answer(query, hits, (), lang)
+        weak = ranked[0].coverage < self.config.min_coverage
+        return Answer(query, hits, self.suggest_chapters(terms) if weak else (), lang, weak)
 
     def suggest_chapters(self, terms: list[QueryTerm], limit: int = 3) -> tuple[Chapter, ...]:
         scores = self._chapter_scorer.scores([t.term for t in terms], [t.weight for t in terms])
@@ -217,15 +224,10 @@ class Index:
         if chapter is not None:
             matched &= self._passage_chapters == chapter - 1
         order = _best_first(np.flatnonzero(matched), scores)
-        segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko)
-        link_weights = {t.term: t.weight * self._idf(t.term) for t in terms}
-        links: dict[int, int] = {}  # best segment -> link; neighbouring passages share segments
+        link_of = self._moment_links(terms) if self.by_moments else self._window_links(terms)
         chosen: list[_Scored] = []
         for position in order:
-            best = self._best_segment(self.passages[position], segment_scores)
-            if best not in links:
-                links[best] = self._link_time(best, link_weights)
-            link = links[best]
+            link = link_of(position)
             if any(abs(link - other.link) < self.config.min_gap for other in chosen):
                 continue
             coverage, concepts = _coverage(mentions[:, position], concept_weights)
@@ -234,17 +236,53 @@ class Index:
                 break
         return chosen
 
+    def _moment_links(self, terms: list[QueryTerm]) -> Callable[[int], int]:
+        """A key moment's link is its own second, where the explanation starts; unless the
+        question's words are spoken well into the moment, then the link goes there."""
+        late = self.config.late_link
+        if not late or not self.clock.has_timings:
+            return lambda position: self.passages[position].start
+        weights = {t.term: t.weight * self._idf(t.term) for t in terms if not has_hangul(t.term)}
+
+        def link(position: int) -> int:
+            passage = self.passages[position]
+            times, words = self.clock.timed_words(passage.start, passage.end)
+            spoken = _densest_time(times, [self.analyzer.terms(word) for word in words], weights)
+            if spoken is None or spoken - passage.start < late:
+                return passage.start
+            return int(spoken) - self.config.lead_in
+
+        return link
+
+    def _window_links(self, terms: list[QueryTerm]) -> Callable[[int], int]:
+        """Where the link of each window passage lands: in its best-matching segment, at the
+        second the matched words are spoken (neighbouring windows share segments, so each
+        segment's link is computed once)."""
+        segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko, None)
+        link_weights = {t.term: t.weight * self._idf(t.term) for t in terms}
+        links: dict[int, int] = {}
+
+        def link(position: int) -> int:
+            best = self._best_segment(self.passages[position], segment_scores)
+            if best not in links:
+                links[best] = self._link_time(best, link_weights)
+            return links[best]
+
+        return link
+
     def _scores(
         self,
         terms: list[QueryTerm],
         scorer: BM25Scorer | None = None,
         scorer_ko: BM25Scorer | None = None,
+        authored: BM25Scorer | None = None,
     ) -> np.ndarray:
-        """BM25 over the English and Korean fields (passages unless other scorers are given)."""
+        """BM25 over the passages' fields (or over other scorers when given)."""
         if scorer is None:
-            scorer, scorer_ko = self.scorer, self.scorer_ko
+            scorer, scorer_ko, authored = self.scorer, self.scorer_ko, self.authored
+        fields = (scorer, scorer_ko, authored)
         if not self.config.best_spelling:
-            return self._field_scores(terms, scorer, scorer_ko)
+            return self._field_scores(terms, *fields)
         # Summing every spelling of an idea ranks first the passage that says it most ways
         # ("RL" and "reinforcement learning", three caption misspellings of "RLHF"), and lets
         # an idea with many glossary spellings outweigh the rest of the question.
@@ -261,20 +299,28 @@ class Index:
                 single += next(iter(ways.values()))
             else:
                 several.append(list(ways.values()))
-        total = self._field_scores(single, scorer, scorer_ko)
+        total = self._field_scores(single, *fields)
         for first, *others in several:
-            best = self._field_scores(first, scorer, scorer_ko)
+            best = self._field_scores(first, *fields)
             for way in others:
-                np.maximum(best, self._field_scores(way, scorer, scorer_ko), out=best)
+                np.maximum(best, self._field_scores(way, *fields), out=best)
             total += best
         return total
 
     def _field_scores(
-        self, terms: list[QueryTerm], scorer: BM25Scorer, scorer_ko: BM25Scorer | None
+        self,
+        terms: list[QueryTerm],
+        scorer: BM25Scorer,
+        scorer_ko: BM25Scorer | None,
+        authored: BM25Scorer | None,
     ) -> np.ndarray:
-        """English-field plus Korean-field BM25 of `terms`, summed."""
+        """BM25 of `terms` in the spoken English field, the Korean translation field and, for
+        key moments, the authored field, weighted and summed."""
         words, weights = [t.term for t in terms], [t.weight for t in terms]
         scores = scorer.scores(words, weights)
+        if authored is not None:
+            scores *= self.config.spoken_weight
+            scores += self.config.authored_weight * authored.scores(words, weights)
         korean = [i for i, word in enumerate(words) if has_hangul(word)]
         if scorer_ko is not None and korean:
             field_weight = self.config.korean_field_weight
@@ -292,7 +338,8 @@ class Index:
         weights = np.zeros(len(rows), dtype=np.float64)
         for term in terms:
             row = rows[term.concept]
-            mentions[row, self._field(term.term).postings(term.term)] = True
+            for scorer in self._fields_of(term.term):
+                mentions[row, scorer.postings(term.term)] = True
             if term.weight == 1.0 or self._known(term.term):
                 weights[row] = max(weights[row], self._idf(term.term))
         return mentions, weights
@@ -307,20 +354,26 @@ class Index:
         by_chapter = chapter_scores / top
         return self.config.chapter_prior * scores.max() * by_chapter[self._passage_chapters]
 
-    def _field(self, term: str) -> BM25Scorer:
-        """The BM25 field a term lives in: Korean terms in the translation's."""
-        return self.scorer_ko if has_hangul(term) and self.scorer_ko else self.scorer
+    def _fields_of(self, term: str) -> list[BM25Scorer]:
+        """The passage fields a term can occur in: Korean terms in the translation's, every
+        term in the authored field of key moments."""
+        spoken = self.scorer_ko if has_hangul(term) and self.scorer_ko else self.scorer
+        return [spoken] if self.authored is None else [spoken, self.authored]
 
     def _idf(self, term: str) -> float:
-        idf = self._field(term).idf.get(term)
-        return self._unknown_idf if idf is None else max(idf, 0.0)
+        idfs = [scorer.idf[term] for scorer in self._fields_of(term) if term in scorer.idf]
+        return max(0.0, *idfs) if idfs else self._unknown_idf
+
+    def _known_word(self, word: str) -> bool:
+        """Whether every term of an English word is in the index (stopwords count as known)."""
+        return all(self._known(term) for term in self.analyzer.terms(word))
 
     def _known(self, term: str) -> bool:
-        return term in self._field(term).idf
+        return any(term in scorer.idf for scorer in self._fields_of(term))
 
     def _answers(self, best: _Scored) -> bool:
         config = self.config
-        if best.coverage >= config.min_coverage:
+        if best.coverage >= config.min_single_coverage:
             return True
         return best.concepts >= 2 and best.coverage >= config.min_partial_coverage
 
@@ -377,6 +430,8 @@ class Index:
             score=scored.score,
             text_ko=passage.text_ko,
             spans_ko=_spans(self.analyzer.occurrences(passage.text_ko, wanted)),
+            title=passage.moment.title if passage.moment else "",
+            title_ko=passage.moment.title_ko if passage.moment else "",
         )
 
 
@@ -418,6 +473,32 @@ def _densest_start(tokens: list[Token], weights: dict[str, float]) -> int:
         if total > best_weight + 1e-9:
             best_start, best_weight = first.start, total
     return best_start
+
+
+def _densest_time(
+    times: list[float], word_terms: list[list[str]], weights: dict[str, float]
+) -> float | None:
+    """When the CLUSTER_SECONDS of speech holding the most distinct query weight starts (the
+    earliest such stretch), or None when no word matches."""
+    matched = [
+        (time, term)
+        for time, terms in zip(times, word_terms, strict=True)
+        for term in terms
+        if term in weights
+    ]
+    best_time, best_weight = None, 0.0
+    for i, (first, _) in enumerate(matched):
+        seen: set[str] = set()
+        total = 0.0
+        for time, term in matched[i:]:
+            if time - first > CLUSTER_SECONDS:
+                break
+            if term not in seen:
+                seen.add(term)
+                total += weights[term]
+        if total > best_weight + 1e-9:
+            best_time, best_weight = first, total
+    return best_time
 
 
 def _spans(tokens: list[Token]) -> tuple[Span, ...]:

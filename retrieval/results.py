@@ -16,7 +16,8 @@ class Hit:
     `start` is where the link lands (the start of the best-matching words, in whole seconds);
     `end` is where the passage stops. `spans` are (start, end) character offsets of matched
     words in `text`; `text_ko`/`spans_ko` are the Korean translation of the same moment, when
-    the data has one.
+    the data has one. `title`/`title_ko` name the key moment the hit is, when the lecture
+    has key moments.
     """
 
     rank: int
@@ -30,6 +31,8 @@ class Hit:
     score: float
     text_ko: str = ""
     spans_ko: tuple[Span, ...] = ()
+    title: str = ""  # the key moment's title, when the lecture has key moments
+    title_ko: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -39,6 +42,8 @@ class Hit:
             "start": self.start,
             "end": self.end,
             "url": self.url,
+            "title": self.title,
+            "title_ko": self.title_ko,
             "text": self.text,
         }
 
@@ -46,16 +51,22 @@ class Hit:
 @dataclass(frozen=True, slots=True)
 class Answer:
     """Hits for a query, or — when nothing in the lecture really matches — no hits and the
-    chapters closest to the question as suggestions."""
+    chapters closest to the question as suggestions. `weak` hits match only part of the
+    question: they are shown, with the suggestions, and said to be a weak match."""
 
     query: str
     hits: tuple[Hit, ...]
     suggestions: tuple[Chapter, ...] = ()
     lang: str = "en"
+    weak: bool = False
 
     @property
     def found(self) -> bool:
         return bool(self.hits)
 
     def to_json(self) -> dict[str, object]:
-        return {"query": self.query, "results": [hit.to_json() for hit in self.hits]}
+        return {
+            "query": self.query,
+            "weak": self.weak,
+            "results": [hit.to_json() for hit in self.hits],
+        }

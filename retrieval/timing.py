@@ -71,6 +71,16 @@ class WordClock:
     def has_timings(self) -> bool:
         return bool(self._cues) and bool(self._spoken[0])
 
+    def words_between(self, start: float, end: float) -> str:
+        """The caption words spoken from `start` up to (not including) `end`."""
+        return " ".join(self.timed_words(start, end)[1])
+
+    def timed_words(self, start: float, end: float) -> tuple[list[float], list[str]]:
+        """The caption words spoken from `start` up to `end`, and when each is spoken."""
+        times, words = self._spoken
+        lo, hi = bisect.bisect_left(times, start), bisect.bisect_left(times, end)
+        return times[lo:hi], words[lo:hi]
+
     def align_all(self) -> None:
         """Align every segment now (about 85 ms for the real lecture) so that no search pays
         for it later."""

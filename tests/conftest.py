@@ -15,6 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 SHARED_LECTURE = SHARED / "lecture" / "deep-dive-llms"
 SHARED_QUESTIONS = SHARED / "eval" / "questions.yaml"
+SHARED_DEV_QUESTIONS = SHARED / "eval" / "dev-questions.yaml"
 
 
 def require_shared(path: Path) -> Path:
@@ -35,6 +36,11 @@ def shared_lecture_dir() -> Path:
 @pytest.fixture(scope="session")
 def shared_questions() -> Path:
     return require_shared(SHARED_QUESTIONS)
+
+
+@pytest.fixture(scope="session")
+def shared_dev_questions() -> Path:
+    return require_shared(SHARED_DEV_QUESTIONS)
 
 
 @pytest.fixture(scope="session")

@@ -100,7 +100,17 @@ def runs(shared_lecture_dir: Path, shared_questions: Path) -> dict[str, Run]:
 
 CLOCK = re.compile(r"\b\d:\d{2}:\d{2}\b")
 LINK = re.compile(r"https://www\.youtube\.com/watch\?v=7xTGNNLPyMI&t=(\d+)s")
-RESULT_KEYS = {"rank", "chapter", "chapter_title", "start", "end", "url", "text"}
+RESULT_KEYS = {
+    "rank",
+    "chapter",
+    "chapter_title",
+    "start",
+    "end",
+    "url",
+    "title",
+    "title_ko",
+    "text",
+}
 
 
 def _ok(run: Run) -> None:
@@ -109,7 +119,7 @@ def _ok(run: Run) -> None:
 
 
 def _check_answer(payload: dict, query: str, count: int | None = None) -> None:
-    assert set(payload) == {"query", "results"}
+    assert set(payload) == {"query", "weak", "results"}
     assert payload["query"] == query
     results = payload["results"]
     assert count is None or len(results) == count
@@ -121,7 +131,7 @@ def _check_answer(payload: dict, query: str, count: int | None = None) -> None:
         assert 0 <= result["start"] < result["end"] <= 12665
         assert 1 <= result["chapter"] <= 24
         assert result["url"] == f"https://www.youtube.com/watch?v=7xTGNNLPyMI&t={result['start']}s"
-        assert result["text"] and result["chapter_title"]
+        assert result["text"] and result["chapter_title"] and result["title"] and result["title_ko"]
 
 
 # -- the happy paths -------------------------------------------------------------------------
@@ -171,7 +181,11 @@ def test_ask_json_batch_survives_every_bad_line(runs: dict[str, Run]) -> None:
         assert "Traceback" not in payload["error"]
     assert "10,000" in payloads[2]["error"]
     nonsense, last = payloads[-2:]
-    assert nonsense == {"query": "asdfgh", "results": []}  # no match: not an error, no noise
+    assert nonsense == {
+        "query": "asdfgh",
+        "weak": False,
+        "results": [],
+    }  # no match: not an error, no noise
     _check_answer(last, "model", count=5)  # the batch goes on after bad lines, --top 5 holds
 
 

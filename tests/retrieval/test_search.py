@@ -73,11 +73,12 @@ def test_hit_fields_are_consistent(real_index: Index, query: str) -> None:
         assert hit.chapter == chapter.number == passage.chapter
         assert hit.chapter_title == chapter.title
         assert isinstance(hit.start, int) and isinstance(hit.end, int)
-        # The link lands in a paragraph that holds a matched word (English or its translation).
-        segment = lecture.segment_at(hit.start)
-        assert segment is not None
-        said = set(real_index.analyzer.terms(segment.text))
-        said |= set(real_index.analyzer.terms(segment.text_ko))
+        # The link lands in a moment that holds a matched word: in what we wrote about it,
+        # what is said in it, or its translation.
+        assert lecture.segment_at(hit.start) is not None
+        said = set(real_index.analyzer.terms(passage.authored))
+        said |= set(real_index.analyzer.terms(passage.text))
+        said |= set(real_index.analyzer.terms(passage.text_ko))
         assert said & wanted, (query, hit.start)
     scores = [hit.score for hit in hits]
     assert scores == sorted(scores, reverse=True)
@@ -215,7 +216,7 @@ def test_nonsense_is_not_found(real_index: Index) -> None:
     answer = real_index.answer("asdfgh")
     assert answer.found is False
     assert answer.hits == ()
-    assert answer.to_json() == {"query": "asdfgh", "results": []}
+    assert answer.to_json() == {"query": "asdfgh", "weak": False, "results": []}
     assert real_index.search("asdfgh") == []
 
 
@@ -326,13 +327,13 @@ def test_the_translation_field_counts_at_its_weight(real_index: Index) -> None:
     full = Index(real_index.lecture, SearchConfig(korean_field_weight=1.0))
     weight = real_index.config.korean_field_weight
     assert 0 < weight < 1
-    ours = real_index._field_scores(korean, real_index.scorer, real_index.scorer_ko)
-    theirs = full._field_scores(korean, full.scorer, full.scorer_ko)
+    ours = real_index._field_scores(korean, real_index.scorer, real_index.scorer_ko, None)
+    theirs = full._field_scores(korean, full.scorer, full.scorer_ko, None)
     english_part = real_index.scorer.scores([t.term for t in korean], [t.weight for t in korean])
     assert np.allclose(ours - english_part, weight * (theirs - english_part))
     assert (theirs - english_part).max() > 0
     for index in (real_index, full):
         assert np.allclose(
-            index._field_scores(english, index.scorer, index.scorer_ko),
-            real_index._field_scores(english, real_index.scorer, real_index.scorer_ko),
+            index._field_scores(english, index.scorer, index.scorer_ko, None),
+            real_index._field_scores(english, real_index.scorer, real_index.scorer_ko, None),
         )
