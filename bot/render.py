@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from retrieval import timecode
-from retrieval.lecture import Catalog, Chapter, Lang
+from retrieval.lecture import Catalog, Chapter, Lang, Moment
 from retrieval.results import Answer, Hit, Span
 
 SNIPPET_CHARS = 320
@@ -44,19 +44,29 @@ def emphasise(text: str, spans: list[Span], before: str, after: str) -> str:
     return "".join(out)
 
 
+WEAK_MATCH = (
+    "Only a partial match: these moments cover some of your question's words.",
+    "일부만 일치해요: 질문의 단어 중 일부만 다루는 장면이에요.",
+)
+
+
 def render_answer(answer: Answer, catalog: Catalog, *, color: bool = False) -> str:
     if not answer.found:
         return render_no_match(answer)
     blocks = [render_hit(hit, color=color, korean=answer.lang == "ko") for hit in answer.hits]
+    if answer.weak:
+        blocks.insert(0, WEAK_MATCH[answer.lang == "ko"])
     return "\n\n".join(blocks)
 
 
 def render_hit(hit: Hit, *, color: bool = False, korean: bool = False) -> str:
     before, after = (BOLD, RESET) if color else ("**", "**")
-    head = (
-        f"{hit.rank}. Chapter {hit.chapter}: {hit.chapter_title} — "
-        f"{timecode.format_time(hit.start)}\n   {hit.url}"
-    )
+    start = timecode.format_time(hit.start)
+    head = f"{hit.rank}. Chapter {hit.chapter}: {hit.chapter_title} — {start}"
+    title = hit.title_ko if korean and hit.title_ko else hit.title
+    if title:
+        head += f"\n   {title}"
+    head += f"\n   {hit.url}"
     text, spans = snippet(hit.text, hit.spans)
     lines = [head, _indent(emphasise(text, spans, before, after))]
     if korean and hit.text_ko:
@@ -93,6 +103,31 @@ def render_chapter(chapter: Chapter, catalog: Catalog, lang: Lang = "en") -> str
         f"{label}:",
         *(f"  - {point}" for point in chapter.key_points(lang)),
     ]
+    moments = catalog.chapter_moments(chapter.number)
+    if moments:
+        lines += ["", f"{'핵심 장면' if lang == 'ko' else 'Key moments'}:"]
+        lines += [render_moment(moment, catalog, lang) for moment in moments]
+    return "\n".join(lines)
+
+
+def render_moment(moment: Moment, catalog: Catalog, lang: Lang = "en") -> str:
+    """One key moment: its time, its title and its link."""
+    start = timecode.format_time(moment.t)
+    return f"  {start:>8}  {moment.display_title(lang)}\n            {catalog.url(moment.t)}"
+
+
+def render_moments(catalog: Catalog, chapter: int | None, lang: Lang = "en") -> str:
+    """Every key moment (of one chapter, or all of them grouped by chapter)."""
+    chapters = catalog.chapters if chapter is None else (catalog.chapter(chapter),)
+    lines: list[str] = []
+    for each in chapters:
+        moments = catalog.chapter_moments(each.number)
+        if not moments:
+            continue
+        if lines:
+            lines.append("")
+        lines.append(_chapter_line(each, lang).strip())
+        lines += [render_moment(moment, catalog, lang) for moment in moments]
     return "\n".join(lines)
 
 

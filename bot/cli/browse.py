@@ -1,4 +1,5 @@
-"""`lecture-bot chapters`, `chapter N` and `link TIME`: browse the lecture without searching."""
+"""`lecture-bot chapters`, `chapter N`, `moments` and `link TIME`: browse the lecture without
+searching."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import argparse
 import json
 import sys
 
-from bot.cli import EXIT_BAD_INPUT, EXIT_OK, add_data_option
+from bot.cli import EXIT_BAD_INPUT, EXIT_NO_MATCH, EXIT_OK, add_data_option
 from bot.cli.loading import catalog_from, lecture_from
-from bot.render import render_chapter, render_chapter_list
+from bot.render import render_chapter, render_chapter_list, render_moments
 from retrieval import timecode
+from retrieval.lecture import Catalog
 from retrieval.timing import WordClock
 
 
@@ -24,6 +26,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     chapter.add_argument("number", help="chapter number")
     chapter.add_argument("--lang", choices=("en", "ko"), default="en", help="summary language")
     chapter.set_defaults(handler=show_chapter)
+
+    moments = subparsers.add_parser(
+        "moments", help="the lecture's key moments (of one chapter with --chapter N)"
+    )
+    moments.add_argument("--chapter", metavar="N", help="only this chapter's key moments")
+    moments.add_argument("--lang", choices=("en", "ko"), default="en", help="title language")
+    moments.set_defaults(handler=list_moments)
 
     link = subparsers.add_parser(
         "link", help="deep link, chapter and what is said at a moment (2:07:30, 7650, 2h7m30s)"
@@ -41,17 +50,39 @@ def list_chapters(args: argparse.Namespace) -> int:
 
 def show_chapter(args: argparse.Namespace) -> int:
     catalog = catalog_from(args)
+    chapter = _chapter_number(args.number, catalog)
+    if chapter is None:
+        return EXIT_BAD_INPUT
+    print(render_chapter(catalog.chapter(chapter), catalog, args.lang))
+    return EXIT_OK
+
+
+def list_moments(args: argparse.Namespace) -> int:
+    catalog = catalog_from(args)
+    chapter = None if args.chapter is None else _chapter_number(args.chapter, catalog)
+    if args.chapter is not None and chapter is None:
+        return EXIT_BAD_INPUT
+    text = render_moments(catalog, chapter, args.lang)
+    if not text:
+        print("lecture-bot: no key moments are written for this lecture yet.", file=sys.stderr)
+        return EXIT_NO_MATCH
+    print(text)
+    return EXIT_OK
+
+
+def _chapter_number(text: str, catalog: Catalog) -> int | None:
+    """The chapter number `text` names, or None after saying which numbers exist."""
     count = len(catalog.chapters)
     try:
-        chapter = catalog.chapter(int(args.number))
+        number = int(text) if len(text) <= 6 else 0
+        catalog.chapter(number)
     except (ValueError, KeyError):
         print(
-            f"lecture-bot: there is no chapter {args.number!r}; pick a number from 1 to {count}.",
+            f"lecture-bot: there is no chapter {text[:20]!r}; pick a number from 1 to {count}.",
             file=sys.stderr,
         )
-        return EXIT_BAD_INPUT
-    print(render_chapter(chapter, catalog, args.lang))
-    return EXIT_OK
+        return None
+    return number
 
 
 def show_link(args: argparse.Namespace) -> int:

@@ -18,13 +18,16 @@ from bot.discord.i18n import Lang, t
 from retrieval.timecode import EXAMPLES, format_time
 
 if TYPE_CHECKING:
-    from retrieval.lecture import Catalog, Chapter
+    from retrieval.lecture import Catalog, Chapter, Moment
     from retrieval.results import Answer, Hit
 
 TITLE_LIMIT, DESCRIPTION_LIMIT, FIELD_NAME_LIMIT, FIELD_LIMIT = 256, 4096, 256, 1024
 FIELD_COUNT_LIMIT, FOOTER_LIMIT, TOTAL_LIMIT = 25, 2048, 6000
 ELLIPSIS = "…"
 PER_PAGE = 3
+# Key moments of a chapter: the first few under its summary, the rest on pages of their own.
+# A line is at most MOMENT_LINE characters, so the counts fit a field and a description.
+MOMENTS_ON_CHAPTER_PAGE, MOMENTS_PER_PAGE, MOMENT_LINE = 5, 20, 200
 SNIPPET_EN, SNIPPET_KO = 560, 360
 COLOUR = discord.Colour.blurple()
 
@@ -143,6 +146,9 @@ def _lecture_title(catalog: Catalog, lang: Lang) -> str:
 def hit_field(hit: Hit, catalog: Catalog, lang: Lang, show_korean: bool) -> tuple[str, str]:
     """(name, value) of one hit's embed field."""
     title = _chapter_title(catalog, hit.chapter, hit.chapter_title, lang)
+    moment = hit.title_ko if lang == "ko" and hit.title_ko else hit.title
+    if moment:
+        title = moment
     name = trim(f"{hit.rank}. {t('chapter_label', lang, number=hit.chapter)} · {title}", 256)
     value = f"{masked_link(hit.start, hit.url)} {highlight(hit.text, hit.spans, SNIPPET_EN)}"
     if show_korean and hit.text_ko:
@@ -169,6 +175,8 @@ def answer_embed(
         title=trim(t("answer_title", lang, query=trim(one_line(answer.query), 200)), TITLE_LIMIT),
         colour=COLOUR,
     )
+    if answer.weak:
+        embed.description = t("weak_match", lang)
     show_korean = answer.lang == "ko" or lang == "ko"
     for hit in hits:
         name, value = hit_field(hit, catalog, lang, show_korean)
@@ -242,6 +250,59 @@ def chapter_embed(chapter: Chapter, catalog: Catalog, lang: Lang) -> discord.Emb
         )
     embed.add_field(name=t("starts_at", lang), value=masked_link(chapter.start, url), inline=True)
     embed.add_field(name=t("duration", lang), value=format_time(chapter.duration), inline=True)
+    moments = catalog.chapter_moments(chapter.number)
+    if moments:
+        lines = [moment_line(m, catalog, lang) for m in moments[:MOMENTS_ON_CHAPTER_PAGE]]
+        if len(moments) > MOMENTS_ON_CHAPTER_PAGE:
+            more = len(moments) - MOMENTS_ON_CHAPTER_PAGE
+            lines.append(t("key_moments_more", lang, count=more))
+        embed.add_field(
+            name=t("key_moments", lang), value=trim("\n".join(lines), FIELD_LIMIT), inline=False
+        )
+    footer = t(
+        "chapter_footer",
+        lang,
+        lecture=_lecture_title(catalog, lang),
+        number=chapter.number,
+        count=len(catalog.chapters),
+    )
+    embed.set_footer(text=trim(footer, FOOTER_LIMIT))
+    return embed
+
+
+def moment_line(moment: Moment, catalog: Catalog, lang: Lang) -> str:
+    """One key moment as a line: its time as a link, then its title."""
+    link = masked_link(moment.t, catalog.url(moment.t))
+    return trim(f"{link} {escape(moment.display_title(lang))}", MOMENT_LINE)
+
+
+def moment_page_count(catalog: Catalog, number: int) -> int:
+    """How many pages of key moments chapter `number` has after its own page."""
+    rest = len(catalog.chapter_moments(number)) - MOMENTS_ON_CHAPTER_PAGE
+    return max(0, math.ceil(rest / MOMENTS_PER_PAGE))
+
+
+def chapter_moments_embed(
+    chapter: Chapter, catalog: Catalog, lang: Lang, part: int
+) -> discord.Embed:
+    """Page `part` (1-based) of a chapter's key moments beyond those on the chapter's page."""
+    first = MOMENTS_ON_CHAPTER_PAGE + (part - 1) * MOMENTS_PER_PAGE
+    moments = catalog.chapter_moments(chapter.number)[first : first + MOMENTS_PER_PAGE]
+    parts = moment_page_count(catalog, chapter.number)
+    title = t(
+        "key_moments_title",
+        lang,
+        number=chapter.number,
+        title=chapter.display_title(lang),
+        part=part,
+        parts=parts,
+    )
+    embed = discord.Embed(
+        title=trim(title, TITLE_LIMIT),
+        url=catalog.url(chapter.start),
+        description=trim("\n".join(moment_line(m, catalog, lang) for m in moments), 4096),
+        colour=COLOUR,
+    )
     footer = t(
         "chapter_footer",
         lang,

@@ -124,6 +124,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "summary": ("Summary", "요약"),
     "key_points": ("Key points", "핵심 내용"),
+    "key_moments": ("Key moments", "핵심 장면"),
+    "key_moments_more": (
+        "…{count} more on the next pages",
+        "…다음 페이지에 {count}개 더",
+    ),
+    "key_moments_title": (
+        "Chapter {number} · {title} — key moments ({part}/{parts})",
+        "{number}장 · {title} — 핵심 장면 ({part}/{parts})",
+    ),
+    "weak_match": (
+        "Only a partial match: these moments cover some of your question's words.",
+        "일부만 일치해요: 질문의 단어 중 일부만 다루는 장면이에요.",
+    ),
     "starts_at": ("Starts at", "시작"),
     "duration": ("Length", "길이"),
     "chapter_footer": (
@@ -163,9 +176,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "help_chapters": (
         "`/chapters` lists all chapters with links. `/chapter number:` shows one chapter's "
-        "summary and key points; type a number or part of a title. **Previous**/**Next** browse.",
-        "`/chapters`는 모든 챕터와 링크, `/chapter number:`는 챕터 하나의 요약과 핵심 내용을 "
-        "보여줘요. 번호나 제목 일부를 입력하세요. **이전**/**다음**으로 넘겨 보세요.",
+        "summary, key points and key moments (each a link); type a number or part of a title. "
+        "**Previous**/**Next** browse.",
+        "`/chapters`는 모든 챕터와 링크, `/chapter number:`는 챕터 하나의 요약, 핵심 내용, "
+        "핵심 장면(각각 링크)을 보여줘요. 번호나 제목 일부를 입력하세요. "
+        "**이전**/**다음**으로 넘겨 보세요.",
     ),
     "help_link": (
         "`/link time:` 2:07:30 (or 7650, 2h7m30s) — a link to that moment, its chapter and "

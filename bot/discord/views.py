@@ -63,16 +63,29 @@ class AnswerPages:
 
 
 class ChapterPages:
-    """The catalog's chapters, one per page (page = number - 1)."""
+    """The catalog's chapters in order: each chapter's page (summary, key points, its first
+    key moments), then pages of the rest of its key moments."""
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
+        self.pages = [
+            (chapter.number, part)
+            for chapter in catalog.chapters
+            for part in range(1 + embeds.moment_page_count(catalog, chapter.number))
+        ]
+
+    def first_page_of(self, number: int) -> int:
+        return self.pages.index((number, 0))
 
     def page_count(self) -> int:
-        return len(self.catalog.chapters)
+        return len(self.pages)
 
     def format_page(self, page: int, lang: Lang) -> discord.Embed:
-        return embeds.chapter_embed(self.catalog.chapters[page], self.catalog, lang)
+        number, part = self.pages[page]
+        chapter = self.catalog.chapter(number)
+        if part == 0:
+            return embeds.chapter_embed(chapter, self.catalog, lang)
+        return embeds.chapter_moments_embed(chapter, self.catalog, lang, part)
 
 
 async def reply(

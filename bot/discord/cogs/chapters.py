@@ -50,11 +50,12 @@ class Chapters(commands.Cog):
             text = t("no_chapter", lang, number=number, count=len(catalog.chapters))
             await reply(interaction, content=text, ephemeral=True)
             return
+        pages = ChapterPages(catalog)
         view = Paginator(
-            ChapterPages(catalog),
+            pages,
             owner_id=interaction.user.id,
             lang=lang,
-            page=number - 1,
+            page=pages.first_page_of(number),
             timeout=self.bot.view_timeout,
         )
         view.message = await reply(interaction, embed=view.current_embed(), view=view)
