@@ -131,3 +131,13 @@ def test_the_real_moments_cover_the_lecture(real_index: Index) -> None:
     assert max(gaps) <= 90
     # Every chapter has moments, and each moment's chapter is the one playing at its time.
     assert {m.chapter for m in moments} == {c.number for c in real_index.catalog.chapters}
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES.parents[1] / "chapters").glob("*.moments.yaml")))
+def test_every_shipped_moments_file_is_valid(path: Path) -> None:
+    """Each lecture's catalog and moments load: fields, times and chapters all check out."""
+    lecture = path.name.removesuffix(".moments.yaml")
+    catalog = load_catalog(path.with_name(f"{lecture}.yaml"))
+    assert catalog.lecture_id == lecture
+    assert len(catalog.moments) * 75 >= catalog.duration  # about one every 30-45 s
+    assert all(moment.asks for moment in catalog.moments)
