@@ -58,13 +58,17 @@ def measure(times: int, repeats: int, ref_repeats: int) -> dict[str, Any]:
             latencies.append((time.perf_counter() - started) * 1000)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
-    # Scoring alone, ours vs rank-bm25, on the index's own passages and params.
-    # A passage's terms are its segments' (a phrase is never matched across two segments).
-    segment_terms = [index.english_terms(s.text) for s in index.lecture.segments]
-    corpus = [
-        [term for i in range(p.first, p.last + 1) for term in segment_terms[i]]
-        for p in index.passages
-    ]
+    # Scoring alone, ours vs rank-bm25, on the index's own passages and params: the spoken
+    # field of key moments, or windows whose terms are their segments' (a phrase is never
+    # matched across two segments).
+    if index.by_moments:
+        corpus = [index.english_terms(p.text) for p in index.passages]
+    else:
+        segment_terms = [index.english_terms(s.text) for s in index.lecture.segments]
+        corpus = [
+            [term for i in range(p.first, p.last + 1) for term in segment_terms[i]]
+            for p in index.passages
+        ]
     params = index.config.bm25
     started = time.perf_counter()
     model = reference_model(corpus, params)

@@ -37,7 +37,12 @@ def scaled_catalog(catalog: Catalog, times: int) -> Catalog:
         for copy in range(times)
         for chapter in catalog.chapters
     )
-    return replace(catalog, duration=catalog.duration * times, chapters=chapters)
+    moments = tuple(
+        replace(moment, t=copy * catalog.duration + moment.t, chapter=copy * count + moment.chapter)
+        for copy in range(times)
+        for moment in catalog.moments
+    )
+    return replace(catalog, duration=catalog.duration * times, chapters=chapters, moments=moments)
 
 
 def scaled_lecture(lecture: Lecture, times: int) -> Lecture:

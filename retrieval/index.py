@@ -121,25 +121,28 @@ class Index:
             raise ValueError("the lecture has no transcript segments to index")
         first = [p.first for p in self.passages]
         last = [p.last for p in self.passages]
-        # Each segment is analysed once; window passages are runs of the segments' term ids.
-        english = EncodedCorpus.encode(self.english_terms(s.text) for s in segments)
+        self.authored: BM25Scorer | None = None
+        # Single segments, scored only to decide where in a window its link should land.
+        self.segment_scorer: BM25Scorer | None = None
         if self.by_moments:
             spoken = EncodedCorpus.encode(self.english_terms(p.text) for p in self.passages)
             self.scorer = BM25Scorer(spoken, config.bm25)
-            self.authored: BM25Scorer | None = BM25Scorer(
+            self.authored = BM25Scorer(
                 [self.english_terms(p.authored) for p in self.passages], config.bm25
             )
         else:
+            # Each segment is analysed once; windows are runs of the segments' term ids.
+            english = EncodedCorpus.encode(self.english_terms(s.text) for s in segments)
             self.scorer = BM25Scorer(english.windows(first, last), config.bm25)
-            self.authored = None
-        # Single segments, scored only to decide where in a passage its link should land.
-        self.segment_scorer = BM25Scorer(english, config.bm25)
+            self.segment_scorer = BM25Scorer(english, config.bm25)
         # The Korean translation is its own field: its length must not change English scores.
         self.scorer_ko = self.segment_scorer_ko = None
         if config.korean_translation and lecture.has_korean:
             korean = EncodedCorpus.encode(self.analyzer.hangul_terms(s.text_ko) for s in segments)
             self.scorer_ko = BM25Scorer(korean.windows(first, last), config.bm25)
-            self.segment_scorer_ko = BM25Scorer(korean, config.bm25)
+            if not self.by_moments:
+                self.segment_scorer_ko = BM25Scorer(korean, config.bm25)
+        self._spoken_terms: dict[int, tuple[list[float], list[list[str]]]] = {}
         self._passage_chapters = np.fromiter(
             (p.chapter - 1 for p in self.passages), dtype=np.int32, count=len(self.passages)
         )
@@ -246,18 +249,27 @@ class Index:
 
         def link(position: int) -> int:
             passage = self.passages[position]
-            times, words = self.clock.timed_words(passage.start, passage.end)
-            spoken = _densest_time(times, [self.analyzer.terms(word) for word in words], weights)
+            spoken = _densest_time(*self._timed_terms(position), weights)
             if spoken is None or spoken - passage.start < late:
                 return passage.start
             return int(spoken) - self.config.lead_in
 
         return link
 
+    def _timed_terms(self, position: int) -> tuple[list[float], list[list[str]]]:
+        """The caption words of a moment as terms, with when each is spoken (analysed the
+        first time a question needs them, then kept)."""
+        if position not in self._spoken_terms:
+            passage = self.passages[position]
+            times, words = self.clock.timed_words(passage.start, passage.end)
+            self._spoken_terms[position] = (times, [self.analyzer.terms(w) for w in words])
+        return self._spoken_terms[position]
+
     def _window_links(self, terms: list[QueryTerm]) -> Callable[[int], int]:
         """Where the link of each window passage lands: in its best-matching segment, at the
         second the matched words are spoken (neighbouring windows share segments, so each
         segment's link is computed once)."""
+        assert self.segment_scorer is not None  # windows always have one
         segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko, None)
         link_weights = {t.term: t.weight * self._idf(t.term) for t in terms}
         links: dict[int, int] = {}
