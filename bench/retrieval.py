@@ -59,9 +59,9 @@ def measure(times: int, repeats: int, ref_repeats: int) -> dict[str, Any]:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
     # Scoring alone, ours vs rank-bm25, on the index's own passages and params: the spoken
-    # field of key moments, or windows whose terms are their segments' (a phrase is never
-    # matched across two segments).
-    if index.by_moments:
+    # field of key moments (their caption words), or runs of segments whose terms are their
+    # segments' (a phrase is never matched across two segments).
+    if index.by_moments and index.clock.has_timings:
         corpus = [index.english_terms(p.text) for p in index.passages]
     else:
         segment_terms = [index.english_terms(s.text) for s in index.lecture.segments]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -16,8 +17,8 @@ from retrieval.lecture import Chapter, Lecture
 from retrieval.passages import Passage, build_moment_passages, build_passages
 from retrieval.phrases import PhraseMatcher
 from retrieval.results import Answer, Hit, Span
-from retrieval.scoring import BM25Params, BM25Scorer
-from retrieval.spelling import SpellingCorrector
+from retrieval.scoring import BM25Params, BM25Scorer, WeightedFields
+from retrieval.spelling import SpellingCorrector, has_unknown_word
 from retrieval.timing import WordClock
 
 MAX_QUERY_CHARS = 1000
@@ -124,17 +125,23 @@ class Index:
         self.authored: BM25Scorer | None = None
         # Single segments, scored only to decide where in a window its link should land.
         self.segment_scorer: BM25Scorer | None = None
-        if self.by_moments:
+        if self.by_moments and self.clock.has_timings:  # each moment's own caption words
             spoken = EncodedCorpus.encode(self.english_terms(p.text) for p in self.passages)
-            self.scorer = BM25Scorer(spoken, config.bm25)
+        else:  # each segment analysed once; a passage is a run of its segments' term ids
+            english = EncodedCorpus.encode(self.english_terms(s.text) for s in segments)
+            spoken = english.windows(first, last)
+            if not self.by_moments:
+                self.segment_scorer = BM25Scorer(english, config.bm25)
+        self.scorer = BM25Scorer(spoken, config.bm25)
+        # The English-side fields a query scores against, summed with their weights.
+        self.english: BM25Scorer | WeightedFields = self.scorer
+        if self.by_moments:
             self.authored = BM25Scorer(
                 [self.english_terms(p.authored) for p in self.passages], config.bm25
             )
-        else:
-            # Each segment is analysed once; windows are runs of the segments' term ids.
-            english = EncodedCorpus.encode(self.english_terms(s.text) for s in segments)
-            self.scorer = BM25Scorer(english.windows(first, last), config.bm25)
-            self.segment_scorer = BM25Scorer(english, config.bm25)
+            self.english = WeightedFields(
+                [(self.scorer, config.spoken_weight), (self.authored, config.authored_weight)]
+            )
         # The Korean translation is its own field: its length must not change English scores.
         self.scorer_ko = self.segment_scorer_ko = None
         if config.korean_translation and lecture.has_korean:
@@ -142,7 +149,7 @@ class Index:
             self.scorer_ko = BM25Scorer(korean.windows(first, last), config.bm25)
             if not self.by_moments:
                 self.segment_scorer_ko = BM25Scorer(korean, config.bm25)
-        self._spoken_terms: dict[int, tuple[list[float], list[list[str]]]] = {}
+        self._spoken_terms: dict[int, dict[str, list[float]]] = {}
         self._passage_chapters = np.fromiter(
             (p.chapter - 1 for p in self.passages), dtype=np.int32, count=len(self.passages)
         )
@@ -151,16 +158,16 @@ class Index:
             BM25Params(variant="bm25plus"),
         )
         self._unknown_idf = math.log(len(self.passages) + 1)
-        self.spelling = (
-            SpellingCorrector(
-                [
-                    *(segment.text for segment in segments),
-                    *(passage.authored for passage in self.passages if passage.moment),
-                    *(term for group in self.catalog.glossary for term in group.terms),
-                ]
-            )
-            if config.correct_spelling
-            else None
+
+    @cached_property
+    def spelling(self) -> SpellingCorrector:
+        """The lecture's words for correcting typos, gathered the first time a question asks."""
+        return SpellingCorrector(
+            [
+                *(segment.text for segment in self.lecture.segments),
+                *(passage.authored for passage in self.passages if passage.moment),
+                *(term for group in self.catalog.glossary for term in group.terms),
+            ]
         )
 
     @classmethod
@@ -176,7 +183,7 @@ class Index:
     def query_terms(self, query: str) -> list[QueryTerm]:
         """The weighted terms a query searches for; QueryError when there are none."""
         text = check_query(query)
-        if self.spelling is not None:
+        if self.config.correct_spelling and has_unknown_word(text, self._known_word):
             text = self.spelling.correct(text, self._known_word)
         terms = self.expander.expand(text)
         if not terms:
@@ -249,28 +256,41 @@ class Index:
 
         def link(position: int) -> int:
             passage = self.passages[position]
-            spoken = _densest_time(*self._timed_terms(position), weights)
+            spoken = _densest_time(self._term_times(position), weights)
             if spoken is None or spoken - passage.start < late:
                 return passage.start
             return int(spoken) - self.config.lead_in
 
         return link
 
-    def _timed_terms(self, position: int) -> tuple[list[float], list[list[str]]]:
-        """The caption words of a moment as terms, with when each is spoken (analysed the
-        first time a question needs them, then kept)."""
-        if position not in self._spoken_terms:
+    def _term_times(self, position: int) -> dict[str, list[float]]:
+        """When each term of a moment's caption words is spoken (analysed the first time a
+        question needs them, then kept)."""
+        table = self._spoken_terms.get(position)
+        if table is None:
             passage = self.passages[position]
-            times, words = self.clock.timed_words(passage.start, passage.end)
-            self._spoken_terms[position] = (times, [self.analyzer.terms(w) for w in words])
-        return self._spoken_terms[position]
+            table = {}
+            for time, word in zip(*self.clock.timed_words(passage.start, passage.end), strict=True):
+                for term in self.analyzer.terms(word):
+                    table.setdefault(term, []).append(time)
+            self._spoken_terms[position] = table
+        return table
+
+    def warm(self) -> None:
+        """Do now what the first questions would otherwise pay for: every moment's spoken
+        terms, or (without moments) every paragraph's caption alignment."""
+        if self.by_moments:
+            for position in range(len(self.passages)):
+                self._term_times(position)
+        else:
+            self.clock.align_all()
 
     def _window_links(self, terms: list[QueryTerm]) -> Callable[[int], int]:
         """Where the link of each window passage lands: in its best-matching segment, at the
         second the matched words are spoken (neighbouring windows share segments, so each
         segment's link is computed once)."""
         assert self.segment_scorer is not None  # windows always have one
-        segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko, None)
+        segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko)
         link_weights = {t.term: t.weight * self._idf(t.term) for t in terms}
         links: dict[int, int] = {}
 
@@ -285,14 +305,13 @@ class Index:
     def _scores(
         self,
         terms: list[QueryTerm],
-        scorer: BM25Scorer | None = None,
-        scorer_ko: BM25Scorer | None = None,
-        authored: BM25Scorer | None = None,
+        english: BM25Scorer | WeightedFields | None = None,
+        korean: BM25Scorer | None = None,
     ) -> np.ndarray:
         """BM25 over the passages' fields (or over other scorers when given)."""
-        if scorer is None:
-            scorer, scorer_ko, authored = self.scorer, self.scorer_ko, self.authored
-        fields = (scorer, scorer_ko, authored)
+        if english is None:
+            english, korean = self.english, self.scorer_ko
+        fields = (english, korean)
         if not self.config.best_spelling:
             return self._field_scores(terms, *fields)
         # Summing every spelling of an idea ranks first the passage that says it most ways
@@ -322,21 +341,17 @@ class Index:
     def _field_scores(
         self,
         terms: list[QueryTerm],
-        scorer: BM25Scorer,
-        scorer_ko: BM25Scorer | None,
-        authored: BM25Scorer | None,
+        english: BM25Scorer | WeightedFields,
+        korean_field: BM25Scorer | None,
     ) -> np.ndarray:
-        """BM25 of `terms` in the spoken English field, the Korean translation field and, for
-        key moments, the authored field, weighted and summed."""
+        """BM25 of `terms` in the English-side fields (the spoken words and, for key moments,
+        the authored ones, weighted) plus the Korean translation field."""
         words, weights = [t.term for t in terms], [t.weight for t in terms]
-        scores = scorer.scores(words, weights)
-        if authored is not None:
-            scores *= self.config.spoken_weight
-            scores += self.config.authored_weight * authored.scores(words, weights)
+        scores = english.scores(words, weights)
         korean = [i for i, word in enumerate(words) if has_hangul(word)]
-        if scorer_ko is not None and korean:
+        if korean_field is not None and korean:
             field_weight = self.config.korean_field_weight
-            scores = scores + scorer_ko.scores(
+            scores = scores + korean_field.scores(
                 [words[i] for i in korean], [weights[i] * field_weight for i in korean]
             )
         return scores
@@ -366,14 +381,16 @@ class Index:
         by_chapter = chapter_scores / top
         return self.config.chapter_prior * scores.max() * by_chapter[self._passage_chapters]
 
-    def _fields_of(self, term: str) -> list[BM25Scorer]:
-        """The passage fields a term can occur in: Korean terms in the translation's, every
-        term in the authored field of key moments."""
-        spoken = self.scorer_ko if has_hangul(term) and self.scorer_ko else self.scorer
-        return [spoken] if self.authored is None else [spoken, self.authored]
+    def _fields_of(self, term: str) -> list[BM25Scorer | WeightedFields]:
+        """Where a term can occur in a passage: the English-side fields (for key moments,
+        the spoken and the authored words) and, for a Korean term, the translation."""
+        if has_hangul(term) and self.scorer_ko is not None:
+            return [self.english, self.scorer_ko]
+        return [self.english]
 
     def _idf(self, term: str) -> float:
-        idfs = [scorer.idf[term] for scorer in self._fields_of(term) if term in scorer.idf]
+        fields = (self.scorer, self.authored, self.scorer_ko)
+        idfs = [field.idf[term] for field in fields if field is not None and term in field.idf]
         return max(0.0, *idfs) if idfs else self._unknown_idf
 
     def _known_word(self, word: str) -> bool:
@@ -381,7 +398,8 @@ class Index:
         return all(self._known(term) for term in self.analyzer.terms(word))
 
     def _known(self, term: str) -> bool:
-        return any(term in scorer.idf for scorer in self._fields_of(term))
+        fields = (self.scorer, self.authored, self.scorer_ko)
+        return any(field is not None and term in field.idf for field in fields)
 
     def _answers(self, best: _Scored) -> bool:
         config = self.config
@@ -487,17 +505,12 @@ def _densest_start(tokens: list[Token], weights: dict[str, float]) -> int:
     return best_start
 
 
-def _densest_time(
-    times: list[float], word_terms: list[list[str]], weights: dict[str, float]
-) -> float | None:
+def _densest_time(term_times: dict[str, list[float]], weights: dict[str, float]) -> float | None:
     """When the CLUSTER_SECONDS of speech holding the most distinct query weight starts (the
     earliest such stretch), or None when no word matches."""
-    matched = [
-        (time, term)
-        for time, terms in zip(times, word_terms, strict=True)
-        for term in terms
-        if term in weights
-    ]
+    matched = sorted(
+        (time, term) for term in weights.keys() & term_times.keys() for time in term_times[term]
+    )
     best_time, best_weight = None, 0.0
     for i, (first, _) in enumerate(matched):
         seen: set[str] = set()

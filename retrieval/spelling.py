@@ -26,6 +26,11 @@ def max_edits(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
+def has_unknown_word(question: str, is_known: Callable[[str], bool]) -> bool:
+    """Whether `question` has an English word long enough to correct that is not known."""
+    return any(not is_known(word) for word in _WORD.findall(normalize(question)))
+
+
 class SpellingCorrector:
     """Corrects the unknown English words of a question against the words of `texts`."""
 

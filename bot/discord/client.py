@@ -267,9 +267,9 @@ def _warm_up(index: Answerer) -> float:
     """Answer one English and one Korean question at start, so the analyzer caches and glossary
     paths are warm before the first real question. Returns how long the slower one takes once
     warm (each is answered a second time to measure it)."""
-    clock = getattr(index, "clock", None)
-    if clock is not None:
-        clock.align_all()  # caption timings for every paragraph, once, before any question
+    warm = getattr(index, "warm", None)
+    if warm is not None:
+        warm()  # caption timings of every moment (or paragraph), once, before any question
     slowest = 0.0
     for question in ("what is tokenization", "토큰화란 무엇인가요"):
         _answer_quietly(index, question)

@@ -175,6 +175,15 @@ class Harness:
 StartBot = Callable[..., Awaitable[Harness]]
 
 
+def callback_message_id(harness: Harness, callback: Any) -> str:
+    """The id of the message the fake created when it answered `callback`."""
+    return next(
+        str(mid)
+        for mid, message in reversed(harness.fake.messages.items())
+        if message["embeds"] == callback.data.get("embeds")
+    )
+
+
 def buttons(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """label -> button component of a message payload."""
     return {

@@ -8,7 +8,7 @@ import logging
 import threading
 
 import pytest
-from discord_harness import Harness, StartBot, buttons, check_embeds
+from discord_harness import Harness, StartBot, buttons, callback_message_id, check_embeds
 from fake_discord import (
     APP_ID,
     GUILD_ID,
@@ -95,15 +95,6 @@ async def test_more_results_pages_and_refuses_other_users(harness: Harness):
     back = await harness.interact(button_press(previous, message, user_id=user))
     assert back.data["embeds"][0]["fields"][0]["name"].startswith("4. ")
     assert harness.index.calls[-1] == ("tokens", 9, None)
-
-
-def callback_message_id(harness: Harness, callback) -> str:
-    # The fake created the response message when it answered the callback.
-    return next(
-        str(mid)
-        for mid, message in reversed(harness.fake.messages.items())
-        if message["embeds"] == callback.data.get("embeds")
-    )
 
 
 async def test_private_answer_is_ephemeral_and_share_posts_it_publicly(harness: Harness):

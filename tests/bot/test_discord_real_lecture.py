@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from discord_harness import StartBot, check_embeds
-from fake_discord import slash
+from discord_harness import StartBot, buttons, callback_message_id, check_embeds
+from fake_discord import button_press, slash
 
 LINK = re.compile(
     r"^\[(\d+:)?\d{1,2}:\d{2}\]\(https://www\.youtube\.com/watch\?v=7xTGNNLPyMI&t=\d+s\) "
@@ -80,3 +80,36 @@ async def test_real_link_and_chapters(real):
     last = await real.reply_data(slash("chapter", {"number": 24}, user_id=real.new_user()))
     [embed] = check_embeds(last)
     assert embed["title"] == "Chapter 24 · Grand Summary"
+
+
+async def test_chapter_lists_its_key_moments_and_pages_through_the_rest(real, real_index):
+    catalog = real_index.catalog
+    moments = catalog.chapter_moments(3)
+    assert len(moments) > 5  # the first five under the summary, the rest on the next page
+    user = real.new_user()
+    callback = await real.interact(slash("chapter", {"number": 3}, user_id=user))
+    [embed] = check_embeds(callback.data)
+    [field] = [f for f in embed["fields"] if f["name"] == "Key moments"]
+    lines = field["value"].splitlines()
+    assert len(lines) == 6 and lines[-1].startswith(f"…{len(moments) - 5} more")
+    for line, moment in zip(lines[:5], moments, strict=False):
+        assert LINK.match(line) and f"&t={moment.t}s) " in line
+        assert moment.title[:40] in line.replace("\\", "")
+    message = real.fake.messages[int(callback_message_id(real, callback))]
+    page = await real.interact(
+        button_press(buttons(callback.data)["Next"]["custom_id"], message, user_id=user)
+    )
+    [more] = check_embeds(page.data)
+    assert more["title"] == "Chapter 3 · Tokenization — key moments (1/1)"
+    assert f"&t={moments[5].t}s)" in more["description"]
+    assert len(more["description"].splitlines()) == len(moments) - 5
+
+
+async def test_chapter_moments_in_korean(real, real_index):
+    callback = await real.interact(
+        slash("chapter", {"number": 16}, user_id=real.new_user(), locale="ko")
+    )
+    [embed] = check_embeds(callback.data)
+    [field] = [f for f in embed["fields"] if f["name"] == "핵심 장면"]
+    first = real_index.catalog.chapter_moments(16)[0]
+    assert first.title_ko[:20] in field["value"].replace("\\", "")

@@ -10,7 +10,7 @@ import rank_bm25
 
 from retrieval.evaluate import load_questions
 from retrieval.index import Index
-from retrieval.scoring import BM25Params, BM25Scorer, reference_model
+from retrieval.scoring import BM25Params, BM25Scorer, WeightedFields, reference_model
 
 VARIANTS = ["okapi", "bm25l", "bm25plus"]
 
@@ -140,3 +140,26 @@ def test_real_passages_parity(variant: str, field: str, real_corpora, real_queri
         repeated = terms + terms[:1]
         assert np.allclose(scorer.scores(repeated), _reference(model, repeated, None)), terms
     assert matching >= 5  # the comparison is not between two arrays of zeros
+
+
+def test_weighted_fields_score_as_the_weighted_sum_of_their_fields() -> None:
+    spoken = [["token", "text", "split"], ["model", "token"], ["reward", "model"], ["sft"], []]
+    authored = [["tokenization"], ["model", "output"], ["rlhf", "reward"], ["sft", "sft"], ["x"]]
+    fields = [
+        (BM25Scorer(spoken, BM25Params(variant="bm25plus")), 0.5),
+        (BM25Scorer(authored, BM25Params(variant="bm25plus")), 1.0),
+    ]
+    combined = WeightedFields(fields)
+    for query, weights in [
+        (["token", "model"], [1.0, 0.5]),
+        (["sft", "rlhf", "unknown"], None),
+        (["x"], [2.0]),
+        ([], None),
+    ]:
+        expected = sum(w * scorer.scores(query, weights) for scorer, w in fields)
+        assert np.allclose(combined.scores(query, weights), expected)
+    assert combined.postings("model").tolist() == [1, 2]
+    assert combined.postings("reward").tolist() == [2]
+    assert combined.postings("unknown").tolist() == []
+    with pytest.raises(ValueError):
+        WeightedFields([(fields[0][0], 1.0), (BM25Scorer([["a"]]), 1.0)])

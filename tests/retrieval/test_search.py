@@ -327,13 +327,13 @@ def test_the_translation_field_counts_at_its_weight(real_index: Index) -> None:
     full = Index(real_index.lecture, SearchConfig(korean_field_weight=1.0))
     weight = real_index.config.korean_field_weight
     assert 0 < weight < 1
-    ours = real_index._field_scores(korean, real_index.scorer, real_index.scorer_ko, None)
-    theirs = full._field_scores(korean, full.scorer, full.scorer_ko, None)
+    ours = real_index._field_scores(korean, real_index.scorer, real_index.scorer_ko)
+    theirs = full._field_scores(korean, full.scorer, full.scorer_ko)
     english_part = real_index.scorer.scores([t.term for t in korean], [t.weight for t in korean])
     assert np.allclose(ours - english_part, weight * (theirs - english_part))
     assert (theirs - english_part).max() > 0
     for index in (real_index, full):
         assert np.allclose(
-            index._field_scores(english, index.scorer, index.scorer_ko, None),
-            real_index._field_scores(english, real_index.scorer, real_index.scorer_ko, None),
+            index._field_scores(english, index.scorer, index.scorer_ko),
+            real_index._field_scores(english, real_index.scorer, real_index.scorer_ko),
         )
