@@ -10,11 +10,17 @@ import os
 from pathlib import Path
 
 from retrieval.catalog import REPO_ROOT, load_catalog
-from retrieval.errors import TranscriptNotFoundError
-from retrieval.lecture import Catalog, Lecture
-from retrieval.sources.captions import load_caption_dir
+from retrieval.errors import LectureDataError, TranscriptNotFoundError
+from retrieval.lecture import Catalog, Cue, Lecture, Segment
+from retrieval.sources.captions import find_caption_file, load_caption_dir, timed_words
 from retrieval.sources.seed import chapter_files, read_segments
-from retrieval.sources.translation import TRANSLATION_FILE, attach_translation
+from retrieval.sources.seed_writer import build_paragraphs
+from retrieval.sources.site_translation import (
+    SITE_KOREAN_DIR,
+    has_site_translation,
+    read_site_translation,
+)
+from retrieval.sources.translation import TRANSLATION_FILE, attach_translation, place_translation
 
 DATA_DIR_ENV = "LECTURE_DATA_DIR"
 
@@ -32,7 +38,8 @@ def resolve_data_dir(data_dir: Path | str | None, catalog: Catalog) -> Path:
 
 
 def has_transcript(data_dir: Path) -> bool:
-    return bool(chapter_files(data_dir))
+    """Seed-format chapter files, or a caption file to make the paragraphs from."""
+    return bool(chapter_files(data_dir)) or find_caption_file(data_dir) is not None
 
 
 def load_lecture(
@@ -47,14 +54,40 @@ def load_lecture(
     directory = resolve_data_dir(data_dir, catalog)
     if not directory.is_dir() or not has_transcript(directory):
         raise TranscriptNotFoundError(missing_transcript_help(directory))
-    segments = read_segments(directory, catalog)
+    cues = load_caption_dir(directory)  # DIR/captions/*.vtt|srt: word timings for links
+    if chapter_files(directory):
+        segments = read_segments(directory, catalog)
+    else:
+        if not cues:
+            raise LectureDataError("the caption file has no usable cues", directory)
+        segments = segments_from_cues(cues, catalog)
     translation = directory / TRANSLATION_FILE
     if translation.is_file():
         segments = attach_translation(
             segments, translation, catalog.glossary, realign=realign_translation
         )
-    cues = load_caption_dir(directory)  # DIR/captions/*.vtt|srt: word timings for links
+    elif has_site_translation(directory):
+        segments = place_translation(
+            segments,
+            read_site_translation(directory, catalog, segments),
+            catalog.glossary,
+            # Placed where the word pace puts it: realigning by shared names and terms
+            # measured worse on this sparse, condensed translation (docs/retrieval.md).
+            realign=False,
+            source=directory / SITE_KOREAN_DIR,
+        )
     return Lecture(catalog=catalog, segments=segments, source=directory, cues=cues)
+
+
+def segments_from_cues(cues: tuple[Cue, ...], catalog: Catalog) -> tuple[Segment, ...]:
+    """30-second paragraphs of the caption words, split at the catalog's chapter starts
+    (as the importer writes them)."""
+    paragraphs = build_paragraphs(timed_words(cues), catalog)
+    ends = [paragraph.start for paragraph in paragraphs[1:]] + [catalog.duration]
+    return tuple(
+        Segment(start=p.start, end=max(p.start + 1, end), chapter=p.chapter, text=p.text)
+        for p, end in zip(paragraphs, ends, strict=True)
+    )
 
 
 def missing_transcript_help(directory: Path) -> str:

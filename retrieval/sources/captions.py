@@ -44,7 +44,11 @@ _TIMING_LINE = re.compile(
 _TIMESTAMP = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})")
 _WORD_TAG = re.compile(r"<((?:\d+:)?\d{2}:\d{2}\.\d{3})>")
 _STRAY_TIMING = re.compile(r"^(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-")
-_ANY_TAG = re.compile(r"<[^>]*>")
+# `[^<>]`, not `[^>]`: each `<` is looked at once, so a line of 100,000 `<` strips in linear
+# time instead of scanning to the line's end from every one of them.
+_ANY_TAG = re.compile(r"<[^<>]*>")
+# A speaker turn at the start of a caption line: "- " in manual captions, ">> " in YouTube's.
+_SPEAKER_TURN = re.compile(r"^\s*(?:-|>>)\s+")
 log = logging.getLogger(__name__)
 
 
@@ -241,12 +245,13 @@ class _Deduplicator:
 
 
 def _plain(raw: str) -> str:
-    """A cue line without tags or HTML entities, whitespace collapsed."""
+    """A cue line without tags, HTML entities or a leading speaker-turn dash, whitespace
+    collapsed."""
     if "<" in raw:
         raw = _ANY_TAG.sub("", raw)
     if "&" in raw:
         raw = html.unescape(raw)
-    return " ".join(raw.split())
+    return " ".join(_SPEAKER_TURN.sub("", raw).split())
 
 
 def _word_cues(raw: str, start: float, end: float) -> list[Cue]:

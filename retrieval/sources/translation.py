@@ -8,6 +8,7 @@ and never stop loading.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -70,14 +71,27 @@ def attach_translation(
     segment it translates (by its marker alone when `realign` is off or the file says its
     markers are exact); several paragraphs at one segment are joined in file order."""
     lines = _lines(path)
-    paragraphs = _paragraphs(lines)
-    by_start = {segment.start: i for i, segment in enumerate(segments)}
-    markers = [by_start.get(second) for second, _ in paragraphs]
-    if realign and not _has_exact_markers(lines, path):
+    realign = realign and not _has_exact_markers(lines, path)
+    return place_translation(segments, _paragraphs(lines), glossary, realign=realign, source=path)
+
+
+def place_translation(
+    segments: tuple[Segment, ...],
+    paragraphs: list[tuple[int, str]],
+    glossary: Sequence[SynonymGroup] = (),
+    *,
+    realign: bool = True,
+    source: Path,
+) -> tuple[Segment, ...]:
+    """Segments with `text_ko` from `(marker second, text)` paragraphs in file order: each at
+    the segment it translates (by what the two share), or at its marker without `realign`."""
+    starts = [segment.start for segment in segments]
+    markers = [_holding(second, starts, segments) for second, _ in paragraphs]
+    if realign:
         placed = place_paragraphs(paragraphs, segments, Anchors(glossary))
     else:
         placed = tuple(markers)
-    _report(path, paragraphs, markers, placed, segments)
+    _report(source, paragraphs, markers, placed, segments)
     korean: dict[int, list[str]] = {}
     for (_, text), at in zip(paragraphs, placed, strict=True):
         if at is not None:
@@ -86,6 +100,14 @@ def attach_translation(
         replace(segment, text_ko=" ".join(korean[i])) if i in korean else segment
         for i, segment in enumerate(segments)
     )
+
+
+def _holding(second: int, starts: list[int], segments: Sequence[Segment]) -> int | None:
+    """The index of the segment being spoken at `second`, None past the last one."""
+    position = bisect.bisect_right(starts, second) - 1
+    if position < 0 or second >= segments[-1].end:
+        return None
+    return position
 
 
 def _report(
