@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from retrieval import timecode
+from retrieval.course import Course
 from retrieval.lecture import Catalog, Chapter, Lang, Moment
 from retrieval.results import Answer, Hit, Span
 
@@ -50,19 +51,28 @@ WEAK_MATCH = (
 )
 
 
-def render_answer(answer: Answer, catalog: Catalog, *, color: bool = False) -> str:
+def render_answer(
+    answer: Answer, catalog: Catalog, *, color: bool = False, lectures: bool = False
+) -> str:
+    """An answer; `lectures`: the course has several, so each hit names its lecture."""
     if not answer.found:
         return render_no_match(answer)
-    blocks = [render_hit(hit, color=color, korean=answer.lang == "ko") for hit in answer.hits]
+    korean = answer.lang == "ko"
+    blocks = [render_hit(hit, color=color, korean=korean, lecture=lectures) for hit in answer.hits]
     if answer.weak:
         blocks.insert(0, WEAK_MATCH[answer.lang == "ko"])
     return "\n\n".join(blocks)
 
 
-def render_hit(hit: Hit, *, color: bool = False, korean: bool = False) -> str:
+def render_hit(
+    hit: Hit, *, color: bool = False, korean: bool = False, lecture: bool = False
+) -> str:
     before, after = (BOLD, RESET) if color else ("**", "**")
     start = timecode.format_time(hit.start)
     head = f"{hit.rank}. Chapter {hit.chapter}: {hit.chapter_title} — {start}"
+    if lecture and hit.lecture_title:
+        title = hit.lecture_title_ko if korean and hit.lecture_title_ko else hit.lecture_title
+        head = f"{hit.rank}. {title} · Chapter {hit.chapter}: {hit.chapter_title} — {start}"
     title = hit.title_ko if korean and hit.title_ko else hit.title
     if title:
         head += f"\n   {title}"
@@ -81,6 +91,21 @@ def render_no_match(answer: Answer) -> str:
         lines.append("The closest chapters:")
         lines += [_chapter_line(chapter) for chapter in answer.suggestions]
     return "\n".join(lines)
+
+
+def render_lectures(course: Course, lang: Lang = "en") -> str:
+    """Every lecture of the course: id, title, author, length, chapters, link."""
+    blocks = []
+    for lecture in course.lectures:
+        catalog = lecture.catalog
+        title = catalog.title_ko if lang == "ko" and catalog.title_ko else catalog.title
+        length = timecode.format_time(catalog.duration)
+        blocks.append(
+            f"{catalog.lecture_id}\n  {title} — {catalog.author} ({length}, "
+            f"{len(catalog.chapters)} chapters, {len(catalog.moments)} key moments)\n"
+            f"  {catalog.video_url}"
+        )
+    return "\n".join(blocks)
 
 
 def render_chapter_list(catalog: Catalog, lang: Lang = "en") -> str:

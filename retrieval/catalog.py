@@ -17,6 +17,7 @@ from retrieval.moments import load_moments, moments_path
 from retrieval.yaml_files import read_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+CATALOG_DIR = REPO_ROOT / "chapters"  # the catalogs and key moments we ship
 DEFAULT_LECTURE = "deep-dive-llms"
 GLOSSARY_KINDS = ("acronyms", "korean", "captions")
 _KIND_NAMES = {"acronyms": "acronym", "korean": "korean", "captions": "caption"}
@@ -29,7 +30,7 @@ def default_catalog_path(lecture: str = DEFAULT_LECTURE) -> Path:
     """`$LECTURE_CATALOG` when set, else the repository's `chapters/<lecture>.yaml`."""
     if env_path := os.environ.get(CATALOG_ENV, "").strip():
         return Path(env_path).expanduser()
-    return REPO_ROOT / "chapters" / f"{lecture}.yaml"
+    return CATALOG_DIR / f"{lecture}.yaml"
 
 
 def load_catalog(path: Path | str | None = None) -> Catalog:
@@ -80,10 +81,15 @@ class _CatalogReader:
         raw_chapters = self.field(top, "chapters", list, "")
         if not raw_chapters:
             raise self.fail("chapters", "must list at least one chapter")
-        chapters = self.chapters(raw_chapters, duration)
+        lecture_id = self.field(top, "lecture", str, "")
+        video_id = self.field(top, "video_id", str, "")
+        chapters = tuple(
+            replace(chapter, lecture_id=lecture_id, video_id=video_id)
+            for chapter in self.chapters(raw_chapters, duration)
+        )
         return Catalog(
-            lecture_id=self.field(top, "lecture", str, ""),
-            video_id=self.field(top, "video_id", str, ""),
+            lecture_id=lecture_id,
+            video_id=video_id,
             title=self.field(top, "title", str, ""),
             title_ko=self.field(top, "title_ko", str, ""),
             author=self.field(top, "author", str, ""),

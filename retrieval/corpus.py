@@ -40,6 +40,20 @@ class EncodedCorpus:
         terms = np.fromiter(map(vocabulary.__getitem__, all_terms()), np.int32)
         return cls(tuple(vocabulary), terms, _offsets(np.frombuffer(lengths, np.int64)))
 
+    @classmethod
+    def concat(cls, parts: Sequence[EncodedCorpus]) -> EncodedCorpus:
+        """The documents of `parts`, one corpus after the other, in one vocabulary."""
+        if len(parts) == 1:
+            return parts[0]
+        vocabulary = _Vocabulary()
+        pieces = []
+        for part in parts:
+            ids = np.fromiter(map(vocabulary.__getitem__, part.vocabulary), np.int32)
+            pieces.append(ids[part.terms] if len(part.terms) else part.terms)
+        terms = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.int32)
+        lengths = np.concatenate([part.lengths() for part in parts]) if parts else np.empty(0)
+        return cls(tuple(vocabulary), terms, _offsets(lengths.astype(np.int64)))
+
     @property
     def size(self) -> int:
         return len(self.offsets) - 1

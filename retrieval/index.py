@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import groupby
 
 import numpy as np
 
 from retrieval.analysis import Analyzer, Token, has_hangul
 from retrieval.corpus import EncodedCorpus
+from retrieval.course import Course
 from retrieval.errors import QueryError
 from retrieval.glossary import QueryExpander, QueryTerm
-from retrieval.lecture import Chapter, Lecture
+from retrieval.lecture import Catalog, Chapter, Lecture, SynonymGroup
 from retrieval.passages import Passage, build_moment_passages, build_passages
 from retrieval.phrases import PhraseMatcher
 from retrieval.results import Answer, Hit, Span
@@ -58,9 +60,9 @@ class SearchConfig:
     chapter_prior: float = 0.5
     min_gap: int = 60
     # No-match rule, calibrated on both question sets and eval/off_topic.yaml: a passage
-    # answers when it mentions most of a one-idea question (IDF-weighted), or at least two of
-    # the question's ideas and a fair share of them; under `min_coverage` the answer is shown
-    # but said to be a weak match.
+    # answers when it mentions nearly all of the question's ideas (IDF-weighted), or at least
+    # two of them and a fair share; under `min_coverage` the answer is shown but said to be a
+    # weak match.
     min_coverage: float = 0.5
     min_single_coverage: float = 0.75
     min_partial_coverage: float = 0.25
@@ -96,44 +98,66 @@ class _Scored:
 
 
 class Index:
-    """Built once from a Lecture; `search` and `answer` are pure and thread-safe."""
+    """Built once from a Lecture or a Course; `search` and `answer` are pure and thread-safe.
 
-    def __init__(self, lecture: Lecture, config: SearchConfig = SearchConfig()):
-        self.lecture = lecture
-        self.catalog = lecture.catalog
+    One index over every lecture of a course: the BM25 statistics are shared, so a moment of
+    one lecture and a moment of another are scored on the same scale and ranked together."""
+
+    def __init__(self, source: Lecture | Course, config: SearchConfig = SearchConfig()):
+        self.course = source if isinstance(source, Course) else Course((source,))
+        self.lectures = self.course.lectures
+        self.lecture = self.course.default  # where a lecture must be chosen and none was
+        self.catalog = self.lecture.catalog
         self.config = config
         self.analyzer = Analyzer(stem=config.stem, stopwords=config.stopwords, korean=config.korean)
+        self.glossary = _merged_glossary(lecture.catalog for lecture in self.lectures)
         self.expander = QueryExpander(
-            self.catalog.glossary,
+            self.glossary,
             self.analyzer,
             weight=config.glossary_weight,
             korean_stems=config.korean_stems,
             phrases=config.phrases,
         )
         self.phrases = PhraseMatcher(self.analyzer, self.expander.phrases)
-        self.clock = WordClock(lecture)  # aligns a segment the first time it is asked
-        segments = lecture.segments
-        self.by_moments = config.moments and bool(self.catalog.moments) and bool(segments)
-        if self.by_moments:
-            self.passages = build_moment_passages(lecture, self.clock)
-        else:
-            self.passages = build_passages(segments, config.window, config.stride)
+        # Each lecture's clock aligns a segment the first time it is asked.
+        self.clocks = tuple(WordClock(lecture) for lecture in self.lectures)
+        self.clock = self.clocks[0]
+        self.segments = tuple(s for lecture in self.lectures for s in lecture.segments)
+        self._segment_lecture = np.repeat(
+            np.arange(len(self.lectures)), [len(lecture.segments) for lecture in self.lectures]
+        )
+        self.passages = self._course_passages()
         if not self.passages:
             raise ValueError("the lecture has no transcript segments to index")
+        self.by_moments = any(p.moment for p in self.passages)
         first = [p.first for p in self.passages]
         last = [p.last for p in self.passages]
-        self.authored: BM25Scorer | None = None
+        # A moment with captions has its own words; windows (and moments without captions)
+        # are runs of their segments' term ids, each segment analysed once.
+        english = None
+        if any(not self._own_words(p) for p in self.passages):
+            english = EncodedCorpus.encode(self.english_terms(s.text) for s in self.segments)
+        parts: list[EncodedCorpus] = []
+        for own, group in groupby(
+            range(len(self.passages)), key=lambda i: self._own_words(self.passages[i])
+        ):
+            numbers = list(group)
+            if own:
+                parts.append(
+                    EncodedCorpus.encode(self.english_terms(self.passages[i].text) for i in numbers)
+                )
+            else:
+                assert english is not None
+                parts.append(
+                    english.windows([first[i] for i in numbers], [last[i] for i in numbers])
+                )
+        self.scorer = BM25Scorer(EncodedCorpus.concat(parts), config.bm25)
         # Single segments, scored only to decide where in a window its link should land.
         self.segment_scorer: BM25Scorer | None = None
-        if self.by_moments and self.clock.has_timings:  # each moment's own caption words
-            spoken = EncodedCorpus.encode(self.english_terms(p.text) for p in self.passages)
-        else:  # each segment analysed once; a passage is a run of its segments' term ids
-            english = EncodedCorpus.encode(self.english_terms(s.text) for s in segments)
-            spoken = english.windows(first, last)
-            if not self.by_moments:
-                self.segment_scorer = BM25Scorer(english, config.bm25)
-        self.scorer = BM25Scorer(spoken, config.bm25)
+        if english is not None and any(p.moment is None for p in self.passages):
+            self.segment_scorer = BM25Scorer(english, config.bm25)
         # The English-side fields a query scores against, summed with their weights.
+        self.authored: BM25Scorer | None = None
         self.english: BM25Scorer | WeightedFields = self.scorer
         if self.by_moments:
             self.authored = BM25Scorer(
@@ -144,35 +168,70 @@ class Index:
             )
         # The Korean translation is its own field: its length must not change English scores.
         self.scorer_ko = self.segment_scorer_ko = None
-        if config.korean_translation and lecture.has_korean:
-            korean = EncodedCorpus.encode(self.analyzer.hangul_terms(s.text_ko) for s in segments)
+        if config.korean_translation and any(lecture.has_korean for lecture in self.lectures):
+            korean = EncodedCorpus.encode(
+                self.analyzer.hangul_terms(s.text_ko) for s in self.segments
+            )
             self.scorer_ko = BM25Scorer(korean.windows(first, last), config.bm25)
-            if not self.by_moments:
+            if self.segment_scorer is not None:
                 self.segment_scorer_ko = BM25Scorer(korean, config.bm25)
         self._spoken_terms: dict[int, dict[str, list[float]]] = {}
+        # Chapters of every lecture, one after the other: a passage's is found by number.
+        self.chapters = tuple(c for lecture in self.lectures for c in lecture.catalog.chapters)
+        chapter_offsets = np.cumsum([0] + [len(lec.catalog.chapters) for lec in self.lectures])
         self._passage_chapters = np.fromiter(
-            (p.chapter - 1 for p in self.passages), dtype=np.int32, count=len(self.passages)
+            (chapter_offsets[p.lecture] + p.chapter - 1 for p in self.passages),
+            dtype=np.int32,
+            count=len(self.passages),
         )
+        self._passage_lectures = np.fromiter(
+            (p.lecture for p in self.passages), dtype=np.int32, count=len(self.passages)
+        )
+        self._chapter_offsets = chapter_offsets
         self._chapter_scorer = BM25Scorer(
-            [self.analyzer.terms(_chapter_document(c)) for c in self.catalog.chapters],
+            [self.analyzer.terms(_chapter_document(c)) for c in self.chapters],
             BM25Params(variant="bm25plus"),
         )
         self._unknown_idf = math.log(len(self.passages) + 1)
+
+    def _course_passages(self) -> list[Passage]:
+        """Every lecture's passages: its key moments where it has them, else windows."""
+        passages: list[Passage] = []
+        offset = 0
+        for number, (lecture, clock) in enumerate(zip(self.lectures, self.clocks, strict=True)):
+            if self.config.moments and lecture.catalog.moments and lecture.segments:
+                passages += build_moment_passages(lecture, clock, number, offset)
+            else:
+                passages += build_passages(
+                    lecture.segments, self.config.window, self.config.stride, number, offset
+                )
+            offset += len(lecture.segments)
+        return passages
+
+    def _own_words(self, passage: Passage) -> bool:
+        """Whether a passage is indexed by its own words (a moment's caption words)."""
+        return passage.moment is not None and self.clocks[passage.lecture].has_timings
+
+    def lecture_number(self, lecture: str | None) -> int | None:
+        """The place of lecture `lecture` in the course (None for none); KeyError if unknown."""
+        if lecture is None:
+            return None
+        return self.course.ids.index(lecture) if lecture in self.course.ids else _unknown(lecture)
 
     @cached_property
     def spelling(self) -> SpellingCorrector:
         """The lecture's words for correcting typos, gathered the first time a question asks."""
         return SpellingCorrector(
             [
-                *(segment.text for segment in self.lecture.segments),
+                *(segment.text for segment in self.segments),
                 *(passage.authored for passage in self.passages if passage.moment),
-                *(term for group in self.catalog.glossary for term in group.terms),
+                *(term for group in self.glossary for term in group.terms),
             ]
         )
 
     @classmethod
-    def build(cls, lecture: Lecture, config: SearchConfig = SearchConfig()) -> Index:
-        return cls(lecture, config)
+    def build(cls, source: Lecture | Course, config: SearchConfig = SearchConfig()) -> Index:
+        return cls(source, config)
 
     def english_terms(self, text: str) -> list[str]:
         """The terms the English field indexes for `text`: its words, then its phrases."""
@@ -193,69 +252,126 @@ class Index:
             )
         return terms
 
-    def search(self, query: str, k: int = 3, chapter: int | None = None) -> list[Hit]:
-        """The `k` best moments for `query`, at least `min_gap` seconds apart."""
-        if chapter is not None:
-            self.catalog.chapter(chapter)  # KeyError for a chapter that does not exist
+    def search(
+        self, query: str, k: int = 3, chapter: int | None = None, lecture: str | None = None
+    ) -> list[Hit]:
+        """The `k` best moments for `query`, at least `min_gap` seconds apart, in the whole
+        course or in `lecture` (and its chapter `chapter`; the default lecture's when no
+        lecture is named). KeyError for a lecture or chapter that does not exist."""
+        where = self._where(chapter, lecture)
         terms = self.query_terms(query)
         return [
             self._hit(rank, scored, terms)
-            for rank, scored in enumerate(self._rank(terms, k, chapter), start=1)
+            for rank, scored in enumerate(self._rank(terms, k, *where), start=1)
         ]
 
-    def answer(self, query: str, k: int = 3, chapter: int | None = None) -> Answer:
+    def answer(
+        self, query: str, k: int = 3, chapter: int | None = None, lecture: str | None = None
+    ) -> Answer:
         """Like `search`, but says so when nothing really matches: no hits, and the chapters
         closest to the question as suggestions."""
-        if chapter is not None:
-            self.catalog.chapter(chapter)
+        where = self._where(chapter, lecture)
         terms = self.query_terms(query)
         lang = "ko" if has_hangul(query) else "en"
-        ranked = self._rank(terms, k, chapter)
+        ranked = self._rank(terms, k, *where)
         if not ranked or not self._answers(ranked[0]):
-            return Answer(query, (), self.suggest_chapters(terms), lang)
+            return Answer(query, (), self.suggest_chapters(terms, lecture=where[0]), lang)
         hits = tuple(self._hit(rank, scored, terms) for rank, scored in enumerate(ranked, 1))
-        weak = ranked[0].coverage < self.config.min_coverage
-        return Answer(query, hits, self.suggest_chapters(terms) if weak else (), lang, weak)
+        best = ranked[0]
+        weak = best.coverage < self.config.min_coverage or (
+            best.concepts < 2 and best.coverage < self.config.min_single_coverage
+        )
+        suggestions = self.suggest_chapters(terms, lecture=where[0]) if weak else ()
+        return Answer(query, hits, suggestions, lang, weak)
 
-    def suggest_chapters(self, terms: list[QueryTerm], limit: int = 3) -> tuple[Chapter, ...]:
+    def _where(self, chapter: int | None, lecture: str | None) -> tuple[int | None, int | None]:
+        """(lecture number, global chapter index) to search in; KeyError for unknown ones."""
+        number = self.lecture_number(lecture)
+        if chapter is None:
+            return number, None
+        home = 0 if number is None else number
+        self.lectures[home].catalog.chapter(chapter)  # KeyError for a chapter that is not
+        return home, int(self._chapter_offsets[home]) + chapter - 1
+
+    def suggest_chapters(
+        self, terms: list[QueryTerm], limit: int = 3, lecture: int | None = None
+    ) -> tuple[Chapter, ...]:
         scores = self._chapter_scorer.scores([t.term for t in terms], [t.weight for t in terms])
         floor = self._chapter_scorer.scores([])[0] if len(scores) else 0.0
         order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > floor + 1e-9]
-        return tuple(self.catalog.chapters[i] for i in order[:limit])
+        chapters = [self.chapters[i] for i in order]
+        if lecture is not None:
+            wanted = self.lectures[lecture].catalog.lecture_id
+            chapters = [c for c in chapters if c.lecture_id == wanted]
+        return tuple(chapters[:limit])
 
     # -- ranking -----------------------------------------------------------------------
 
-    def _rank(self, terms: list[QueryTerm], k: int, chapter: int | None) -> list[_Scored]:
-        scores = self._scores(terms)
-        if self.config.chapter_prior:
-            scores = scores + self._chapter_boost(terms, scores)
+    def _rank(
+        self, terms: list[QueryTerm], k: int, lecture: int | None = None, chapter: int | None = None
+    ) -> list[_Scored]:
+        """The `k` best passages (in `lecture`, in global chapter index `chapter`)."""
+        scores = self.ranking_scores(terms)
         mentions, concept_weights = self._mentions(terms)
         matched = mentions.any(axis=0)
+        if lecture is not None:
+            matched &= self._passage_lectures == lecture
         if chapter is not None:
-            matched &= self._passage_chapters == chapter - 1
+            matched &= self._passage_chapters == chapter
         order = _best_first(np.flatnonzero(matched), scores)
-        link_of = self._moment_links(terms) if self.by_moments else self._window_links(terms)
+        moment_link = self._moment_links(terms)
+        window_link = self._window_links(terms) if self.segment_scorer is not None else None
         chosen: list[_Scored] = []
         for position in order:
-            link = link_of(position)
-            if any(abs(link - other.link) < self.config.min_gap for other in chosen):
+            passage = self.passages[position]
+            if passage.moment is not None or window_link is None:
+                link = moment_link(position)
+            else:
+                link = window_link(position)
+            if any(
+                abs(link - other.link) < self.config.min_gap
+                and self.passages[other.passage].lecture == passage.lecture
+                for other in chosen
+            ):
                 continue
             coverage, concepts = _coverage(mentions[:, position], concept_weights)
-            chosen.append(_Scored(int(position), float(scores[position]), link, coverage, concepts))
+            chosen.append(
+                _Scored(
+                    int(position),
+                    float(scores[position]),
+                    link,
+                    coverage,
+                    concepts,
+                )
+            )
             if len(chosen) == k:
                 break
         return chosen
+
+    def ranking_scores(self, terms: list[QueryTerm]) -> np.ndarray:
+        """Every passage's score for the query: its fields' BM25 plus the chapter prior."""
+        scores = self._scores(terms)
+        if self.config.chapter_prior:
+            scores = scores + self._chapter_boost(terms, scores)
+        return scores
+
+    @property
+    def passage_lectures(self) -> np.ndarray:
+        """The lecture number of every passage."""
+        return self._passage_lectures
 
     def _moment_links(self, terms: list[QueryTerm]) -> Callable[[int], int]:
         """A key moment's link is its own second, where the explanation starts; unless the
         question's words are spoken well into the moment, then the link goes there."""
         late = self.config.late_link
-        if not late or not self.clock.has_timings:
+        if not late:
             return lambda position: self.passages[position].start
         weights = {t.term: t.weight * self._idf(t.term) for t in terms if not has_hangul(t.term)}
 
         def link(position: int) -> int:
             passage = self.passages[position]
+            if not self.clocks[passage.lecture].has_timings:
+                return passage.start
             spoken = _densest_time(self._term_times(position), weights)
             if spoken is None or spoken - passage.start < late:
                 return passage.start
@@ -270,7 +386,8 @@ class Index:
         if table is None:
             passage = self.passages[position]
             table = {}
-            for time, word in zip(*self.clock.timed_words(passage.start, passage.end), strict=True):
+            clock = self.clocks[passage.lecture]
+            for time, word in zip(*clock.timed_words(passage.start, passage.end), strict=True):
                 for term in self.analyzer.terms(word):
                     table.setdefault(term, []).append(time)
             self._spoken_terms[position] = table
@@ -279,11 +396,12 @@ class Index:
     def warm(self) -> None:
         """Do now what the first questions would otherwise pay for: every moment's spoken
         terms, or (without moments) every paragraph's caption alignment."""
-        if self.by_moments:
-            for position in range(len(self.passages)):
+        for position, passage in enumerate(self.passages):
+            if passage.moment is not None and self.clocks[passage.lecture].has_timings:
                 self._term_times(position)
-        else:
-            self.clock.align_all()
+        for lecture, clock in zip(self.lectures, self.clocks, strict=True):
+            if not (self.config.moments and lecture.catalog.moments):
+                clock.align_all()
 
     def _window_links(self, terms: list[QueryTerm]) -> Callable[[int], int]:
         """Where the link of each window passage lands: in its best-matching segment, at the
@@ -416,8 +534,9 @@ class Index:
     def _link_time(self, best: int, weights: dict[str, float]) -> int:
         """Where a link into segment `best` lands: its start, or where the densest stretch of
         matched English words starts."""
-        segment = self.lecture.segments[best]
-        use_captions = self.config.link == "caption" and self.clock.has_timings
+        segment = self.segments[best]
+        clock = self.clocks[int(self._segment_lecture[best])]
+        use_captions = self.config.link == "caption" and clock.has_timings
         if self.config.link != "word" and not use_captions:
             return segment.start
         matched = self.analyzer.occurrences(segment.text, weights)
@@ -427,18 +546,19 @@ class Index:
         if use_captions:  # the second the words are spoken, a short lead-in before
             # A link never leaves the paragraph that matched: letting it run the second or
             # two ahead that captions sometimes do measured worse.
-            spoken = self.clock.time_of(segment, start) - self.config.lead_in
+            spoken = clock.time_of(segment, start) - self.config.lead_in
             return self._within_chapter(best, min(max(spoken, segment.start), segment.end - 1))
         return self._within_chapter(best, self._time_in_segment(best, start))
 
     def _within_chapter(self, segment_index: int, seconds: int) -> int:
         """A paragraph that starts just before a chapter boundary may say the matched words
         after it; the link stays in the chapter the hit reports (and a chapter filter asked for)."""
-        segment = self.lecture.segments[segment_index]
-        return min(seconds, self.catalog.chapter(segment.chapter).end - 1)
+        segment = self.segments[segment_index]
+        catalog = self.lectures[int(self._segment_lecture[segment_index])].catalog
+        return min(seconds, catalog.chapter(segment.chapter).end - 1)
 
     def _time_in_segment(self, segment_index: int, char_offset: int) -> int:
-        segment = self.lecture.segments[segment_index]
+        segment = self.segments[segment_index]
         share = char_offset / max(1, len(segment.text))
         estimate = segment.start + share * (segment.end - segment.start) - self.config.lead_in
         return max(segment.start, int(estimate))
@@ -446,15 +566,16 @@ class Index:
     def _hit(self, rank: int, scored: _Scored, terms: list[QueryTerm]) -> Hit:
         passage = self.passages[scored.passage]
         wanted = {t.term for t in terms}
+        catalog = self.lectures[passage.lecture].catalog
         # The link decides the chapter: a paragraph may straddle a chapter's true start.
-        chapter = self.catalog.chapter_at(scored.link)
+        chapter = catalog.chapter_at(scored.link)
         return Hit(
             rank=rank,
             chapter=chapter.number,
             chapter_title=chapter.title,
             start=scored.link,
             end=passage.end,
-            url=self.catalog.url(scored.link),
+            url=catalog.url(scored.link),
             text=passage.text,
             spans=_spans(self.analyzer.occurrences(passage.text, wanted)),
             score=scored.score,
@@ -462,6 +583,10 @@ class Index:
             spans_ko=_spans(self.analyzer.occurrences(passage.text_ko, wanted)),
             title=passage.moment.title if passage.moment else "",
             title_ko=passage.moment.title_ko if passage.moment else "",
+            lecture=catalog.lecture_id,
+            lecture_title=catalog.title,
+            lecture_title_ko=catalog.title_ko,
+            chapter_title_ko=chapter.title_ko,
         )
 
 
@@ -535,6 +660,15 @@ def _spans(tokens: list[Token]) -> tuple[Span, ...]:
         else:
             spans.append((token.start, token.end))
     return tuple(spans)
+
+
+def _unknown(lecture: str) -> int:
+    raise KeyError(lecture)
+
+
+def _merged_glossary(catalogs: Iterable[Catalog]) -> tuple[SynonymGroup, ...]:
+    """Every lecture's glossary groups, each once."""
+    return tuple(dict.fromkeys(group for catalog in catalogs for group in catalog.glossary))
 
 
 def _chapter_document(chapter: Chapter) -> str:

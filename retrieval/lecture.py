@@ -26,10 +26,17 @@ class Chapter:
     summary_ko: str
     key_points_en: tuple[str, ...]
     key_points_ko: tuple[str, ...]
+    lecture_id: str = ""  # the lecture it belongs to, and that lecture's video
+    video_id: str = ""
 
     @property
     def duration(self) -> int:
         return self.end - self.start
+
+    @property
+    def url(self) -> str:
+        """A link to where the chapter starts."""
+        return timecode.deep_link(self.video_id, self.start)
 
     def display_title(self, lang: Lang = "en") -> str:
         return self.title_ko if lang == "ko" else self.title

@@ -24,6 +24,7 @@ class Passage:
     moment: Moment | None = None
     moment_end: int = 0
     spoken: str = ""
+    lecture: int = 0  # which lecture of the course (first/last count the course's segments)
 
     @property
     def start(self) -> int:
@@ -55,9 +56,12 @@ class Passage:
         return " ".join([self.moment.title, self.moment.title_ko, *self.moment.asks])
 
 
-def build_passages(segments: tuple[Segment, ...], window: int, stride: int) -> list[Passage]:
+def build_passages(
+    segments: tuple[Segment, ...], window: int, stride: int, lecture: int = 0, offset: int = 0
+) -> list[Passage]:
     """Windows of `window` segments every `stride` segments, never crossing a chapter border
-    (so every passage has one chapter); a chapter shorter than the window is one passage."""
+    (so every passage has one chapter); a chapter shorter than the window is one passage.
+    `offset` is the number of the course's segments before this lecture's."""
     if window < 1 or stride < 1:
         raise ValueError("window and stride must be at least 1")
     passages: list[Passage] = []
@@ -68,17 +72,22 @@ def build_passages(segments: tuple[Segment, ...], window: int, stride: int) -> l
         starts = list(range(0, last_start + 1, stride))
         if starts[-1] != last_start:
             starts.append(last_start)
-        for offset in starts:
-            low, high = first + offset, first + min(count, offset + window) - 1
-            passages.append(Passage(low, high, segments[low : high + 1]))
+        for start in starts:
+            low, high = first + start, first + min(count, start + window) - 1
+            passages.append(
+                Passage(low + offset, high + offset, segments[low : high + 1], lecture=lecture)
+            )
         first += count
     return passages
 
 
-def build_moment_passages(lecture: Lecture, clock: WordClock) -> list[Passage]:
+def build_moment_passages(
+    lecture: Lecture, clock: WordClock, number: int = 0, offset: int = 0
+) -> list[Passage]:
     """One passage per key moment, spanning to the next moment (the last to the video's end):
     the segments it overlaps (for the Korean translation and, without captions, the words)
-    and, when the lecture has captions, exactly the words spoken in the span."""
+    and, when the lecture has captions, exactly the words spoken in the span. `number` is the
+    lecture's place in the course, `offset` the number of the course's segments before it."""
     moments = lecture.catalog.moments
     segments = lecture.segments
     starts = [segment.start for segment in segments]
@@ -88,5 +97,15 @@ def build_moment_passages(lecture: Lecture, clock: WordClock) -> list[Passage]:
         first = max(0, bisect.bisect_right(starts, moment.t) - 1)
         last = max(first, bisect.bisect_left(starts, end) - 1)
         spoken = clock.words_between(moment.t, end) if clock.has_timings else ""
-        passages.append(Passage(first, last, segments[first : last + 1], moment, end, spoken))
+        passages.append(
+            Passage(
+                first + offset,
+                last + offset,
+                segments[first : last + 1],
+                moment,
+                end,
+                spoken,
+                number,
+            )
+        )
     return passages

@@ -33,10 +33,16 @@ class Hit:
     spans_ko: tuple[Span, ...] = ()
     title: str = ""  # the key moment's title, when the lecture has key moments
     title_ko: str = ""
+    lecture: str = ""  # the lecture's id, and its title
+    lecture_title: str = ""
+    lecture_title_ko: str = ""
+    chapter_title_ko: str = ""
 
     def to_json(self) -> dict[str, object]:
         return {
             "rank": self.rank,
+            "lecture": self.lecture,
+            "lecture_title": self.lecture_title,
             "chapter": self.chapter,
             "chapter_title": self.chapter_title,
             "start": self.start,

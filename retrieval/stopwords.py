@@ -23,5 +23,6 @@ ENGLISH_STOPWORDS: frozenset[str] = frozenset(
     thing things something stuff going get got s t re ve ll d m
     explain explains explained explaining describe describes described tell summarize
     summarise summary overview define definition meaning mean means please help give show
+    video videos worth talk talks
     """.split()
 )

@@ -16,6 +16,7 @@ SHARED = REPO_ROOT.parent / "shared"
 SHARED_LECTURE = SHARED / "lecture" / "deep-dive-llms"
 SHARED_QUESTIONS = SHARED / "eval" / "questions.yaml"
 SHARED_DEV_QUESTIONS = SHARED / "eval" / "dev-questions.yaml"
+SHARED_COURSE_QUESTIONS = SHARED / "eval" / "course" / "questions.yaml"
 
 
 def require_shared(path: Path) -> Path:
@@ -41,6 +42,11 @@ def shared_questions() -> Path:
 @pytest.fixture(scope="session")
 def shared_dev_questions() -> Path:
     return require_shared(SHARED_DEV_QUESTIONS)
+
+
+@pytest.fixture(scope="session")
+def shared_course_questions() -> Path:
+    return require_shared(SHARED_COURSE_QUESTIONS)
 
 
 @pytest.fixture(scope="session")

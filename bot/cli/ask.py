@@ -7,8 +7,9 @@ import json
 import sys
 
 from bot.cli import EXIT_BAD_INPUT, EXIT_NO_MATCH, EXIT_OK, add_data_option
-from bot.cli.loading import catalog_from, index_from
+from bot.cli.loading import add_lecture_option, catalog_from, index_from
 from bot.render import render_answer
+from retrieval.course_index import CourseIndex
 from retrieval.errors import QueryError
 from retrieval.index import Index, check_query
 from retrieval.results import Answer
@@ -24,7 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("question", help="the question, or - to read one question per line")
     parser.add_argument("--top", type=_top, default=3, metavar="N", help="results (1-10)")
-    parser.add_argument("--chapter", type=int, metavar="N", help="search only chapter N")
+    parser.add_argument(
+        "--chapter", type=int, metavar="N", help="search only chapter N (of --lecture)"
+    )
+    add_lecture_option(parser, "search only this lecture (default: every lecture)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_data_option(parser)
     parser.set_defaults(handler=run)
@@ -42,7 +46,7 @@ def _top(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     # Bad input is refused before the index is built (about a second).
-    count = len(catalog_from(args).chapters)
+    count = len(catalog_from(args).chapters)  # the chapters of --lecture, else the default
     if args.chapter is not None and not 1 <= args.chapter <= count:
         print(
             f"lecture-bot: there is no chapter {args.chapter}; pick 1 to {count}.", file=sys.stderr
@@ -60,26 +64,33 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     index = index_from(args)
     try:
-        answer = index.answer(args.question, k=args.top, chapter=args.chapter)
+        answer = index.answer(args.question, k=args.top, chapter=args.chapter, lecture=args.lecture)
     except QueryError as error:
         print(f"lecture-bot: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyError:
+        ids = ", ".join(index.course.ids)
+        print(
+            f"lecture-bot: there is no such lecture here; this course has: {ids}", file=sys.stderr
+        )
         return EXIT_BAD_INPUT
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
-        print(render_answer(answer, index.catalog, color=sys.stdout.isatty()))
+        many = len(index.lectures) > 1
+        print(render_answer(answer, index.catalog, color=sys.stdout.isatty(), lectures=many))
     return EXIT_OK if answer.found else EXIT_NO_MATCH
 
 
-def _batch(index: Index, args: argparse.Namespace) -> int:
+def _batch(index: Index | CourseIndex, args: argparse.Namespace) -> int:
     """One JSON object per input line, in order; a bad line gets an `error` instead of
     stopping the batch."""
     for line in sys.stdin:
         question = line.rstrip("\n")
         try:
-            answer = index.answer(question, k=args.top, chapter=args.chapter)
+            answer = index.answer(question, k=args.top, chapter=args.chapter, lecture=args.lecture)
             payload: dict[str, object] = answer.to_json()
-        except QueryError as error:
+        except (QueryError, KeyError) as error:
             payload = Answer(question, ()).to_json() | {"error": str(error)}
         print(json.dumps(payload, ensure_ascii=False), flush=True)
     return EXIT_OK

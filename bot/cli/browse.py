@@ -8,16 +8,25 @@ import json
 import sys
 
 from bot.cli import EXIT_BAD_INPUT, EXIT_NO_MATCH, EXIT_OK, add_data_option
-from bot.cli.loading import catalog_from, lecture_from
-from bot.render import render_chapter, render_chapter_list, render_moments
+from bot.cli.loading import add_lecture_option, catalog_from, course_from, lecture_from
+from bot.render import render_chapter, render_chapter_list, render_lectures, render_moments
 from retrieval import timecode
 from retrieval.lecture import Catalog
 from retrieval.timing import WordClock
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    lectures = subparsers.add_parser(
+        "lectures", help="the lectures of the course: id, title, length, chapters, link"
+    )
+    lectures.add_argument("--lang", choices=("en", "ko"), default="en", help="title language")
+    lectures.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_data_option(lectures)
+    lectures.set_defaults(handler=list_lectures)
+
     chapters = subparsers.add_parser("chapters", help="list every chapter with its start")
     chapters.add_argument("--lang", choices=("en", "ko"), default="en", help="title language")
+    add_lecture_option(chapters, "this lecture's chapters (default: the first lecture's)")
     chapters.set_defaults(handler=list_chapters)
 
     chapter = subparsers.add_parser(
@@ -25,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     chapter.add_argument("number", help="chapter number")
     chapter.add_argument("--lang", choices=("en", "ko"), default="en", help="summary language")
+    add_lecture_option(chapter, "a chapter of this lecture (default: the first lecture)")
     chapter.set_defaults(handler=show_chapter)
 
     moments = subparsers.add_parser(
@@ -32,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     moments.add_argument("--chapter", metavar="N", help="only this chapter's key moments")
     moments.add_argument("--lang", choices=("en", "ko"), default="en", help="title language")
+    add_lecture_option(moments, "this lecture's key moments (default: the first lecture's)")
     moments.set_defaults(handler=list_moments)
 
     link = subparsers.add_parser(
@@ -39,8 +50,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     link.add_argument("time", help="a moment of the lecture, e.g. 2:07:30, 7650 or 2h7m30s")
     link.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_lecture_option(link, "a moment of this lecture (default: the first lecture)")
     add_data_option(link)
     link.set_defaults(handler=show_link)
+
+
+def list_lectures(args: argparse.Namespace) -> int:
+    course = course_from(args)
+    if args.json:
+        payload = [
+            {
+                "lecture": lecture.catalog.lecture_id,
+                "title": lecture.catalog.title,
+                "title_ko": lecture.catalog.title_ko,
+                "author": lecture.catalog.author,
+                "duration": lecture.catalog.duration,
+                "chapters": len(lecture.catalog.chapters),
+                "moments": len(lecture.catalog.moments),
+                "url": lecture.catalog.video_url,
+            }
+            for lecture in course.lectures
+        ]
+        print(json.dumps(payload, ensure_ascii=False))
+        return EXIT_OK
+    print(render_lectures(course, args.lang))
+    return EXIT_OK
 
 
 def list_chapters(args: argparse.Namespace) -> int:
@@ -90,7 +124,7 @@ def show_link(args: argparse.Namespace) -> int:
     seconds = timecode.parse(args.time, duration=catalog.duration)  # TimecodeError -> exit 2
     chapter = catalog.chapter_at(seconds)
     url = catalog.url(seconds)
-    said = WordClock(lecture_from(args)).quote_at(seconds)
+    said = WordClock(lecture_from(args)).quote_at(seconds)  # --lecture's, else the default
     if args.json:
         payload = {
             "time": seconds,

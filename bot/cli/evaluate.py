@@ -25,7 +25,12 @@ def run(args: argparse.Namespace) -> int:
     questions = evaluate.load_questions(args.questions)
     index = index_from(args)
     depth = evaluate.MRR_DEPTH
-    outcomes = evaluate.run(questions, lambda q: [hit.start for hit in index.search(q, k=depth)])
+    # answer(), not search(): a question the bot refuses as not covered is a miss here, and an
+    # off-topic question it refuses is a hit. A result names its lecture for course questions.
+    outcomes = evaluate.run(
+        questions,
+        lambda q: [(hit.lecture, hit.start) for hit in index.answer(q, k=depth).hits],
+    )
     report = evaluate.report(outcomes)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -43,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
 
 def format_report(report: dict[str, dict[str, float]]) -> str:
     columns = ["hit@1", "hit@3", "hit@5", "mrr@10"]
-    lines = [f"{'':<6}{'n':>4}" + "".join(f"{c:>9}" for c in columns)]
+    width = max(6, *(len(name) + 1 for name in report))
+    lines = [f"{'':<{width}}{'n':>4}" + "".join(f"{c:>9}" for c in columns)]
     for name, row in report.items():
         values = "".join(f"{row.get(c, 0.0):>9.3f}" for c in columns)
-        lines.append(f"{name:<6}{int(row['questions']):>4}{values}")
+        lines.append(f"{name:<{width}}{int(row['questions']):>4}{values}")
     return "\n".join(lines)

@@ -1,28 +1,79 @@
-"""Load the catalog, lecture and index the way every sub-command does."""
+"""Load the catalog, course and index the way every sub-command does."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 
-from retrieval.catalog import load_catalog
+from retrieval.catalog import CATALOG_DIR, load_catalog
+from retrieval.course import Course, catalog_for, load_course
+from retrieval.course_index import CourseIndex, build_index
+from retrieval.data import DATA_DIR_ENV, resolve_data_dir
+from retrieval.errors import LectureDataError
 from retrieval.index import Index
 from retrieval.lecture import Catalog, Lecture
 from retrieval.sources.first_run import prepare_lecture
 
+_LECTURE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+
+
+def add_lecture_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--lecture", metavar="ID", help=f"{what} (a lecture id; see `lecture-bot lectures`)"
+    )
+
 
 def catalog_from(args: argparse.Namespace) -> Catalog:
-    return load_catalog(getattr(args, "catalog", None))
+    """The catalog of `--catalog FILE`, of `--lecture ID`, or the default lecture's."""
+    if path := getattr(args, "catalog", None):
+        return load_catalog(path)
+    lecture = getattr(args, "lecture", None)
+    if not lecture:
+        return load_catalog()
+    if not _LECTURE_ID.match(lecture):
+        raise LectureDataError(f"{lecture[:40]!r} is not a lecture id; {_known()}")
+    root = resolve_data_dir(getattr(args, "data", None), load_catalog())
+    found = catalog_for(lecture, root / lecture)
+    if found is None:
+        raise LectureDataError(f"there is no lecture {lecture!r}; {_known()}")
+    return found
+
+
+def _known() -> str:
+    ids = sorted(p.stem for p in CATALOG_DIR.glob("*.yaml") if not p.stem.endswith(".moments"))
+    return "known lectures: " + ", ".join(ids)
+
+
+def course_from(args: argparse.Namespace) -> Course:
+    """The course at `--data`/`$LECTURE_DATA_DIR`; without either, the default lecture,
+    imported from YouTube first on a first run."""
+    data = getattr(args, "data", None)
+    catalog = load_catalog(args.catalog) if getattr(args, "catalog", None) else None
+    if data or os.environ.get(DATA_DIR_ENV, "").strip():
+        return load_course(data, catalog)
+    return Course((prepare_lecture(None, catalog or load_catalog(), announce=_announce),))
 
 
 def lecture_from(args: argparse.Namespace) -> Lecture:
-    """The lecture, imported from YouTube first when the default directory is empty."""
-    return prepare_lecture(getattr(args, "data", None), catalog_from(args), announce=_announce)
+    """The lecture `--lecture` names (the course's default without it)."""
+    course = course_from(args)
+    lecture = getattr(args, "lecture", None)
+    if not lecture:
+        return course.default
+    try:
+        return course.lecture(lecture)
+    except KeyError:
+        ids = ", ".join(course.ids)
+        raise LectureDataError(
+            f"there is no lecture {lecture[:40]!r}; this course has: {ids}"
+        ) from None
 
 
 def _announce(message: str) -> None:
     print(f"lecture-bot: {message}", file=sys.stderr, flush=True)
 
 
-def index_from(args: argparse.Namespace) -> Index:
-    return Index.build(lecture_from(args))
+def index_from(args: argparse.Namespace) -> Index | CourseIndex:
+    return build_index(course_from(args))

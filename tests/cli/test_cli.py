@@ -102,6 +102,8 @@ CLOCK = re.compile(r"\b\d:\d{2}:\d{2}\b")
 LINK = re.compile(r"https://www\.youtube\.com/watch\?v=7xTGNNLPyMI&t=(\d+)s")
 RESULT_KEYS = {
     "rank",
+    "lecture",
+    "lecture_title",
     "chapter",
     "chapter_title",
     "start",
