@@ -90,6 +90,7 @@ async def spawn_bot(fake: FakeDiscord) -> asyncio.subprocess.Process:
         LECTURE_BOT_DISCORD_API_BASE=fake.api_base,
         LECTURE_BOT_DISCORD_GATEWAY=fake.gateway_url,
         HEARTBEAT_FILE=str(REPO_ROOT / ".cache" / "bench-heartbeat.json"),
+        LECTURE_BOT_DB=str(REPO_ROOT / ".cache" / "bench-bot.sqlite3"),
     )
     BOT_LOG.parent.mkdir(exist_ok=True)
     with BOT_LOG.open("wb") as log:  # read only when the bot fails to come up

@@ -9,13 +9,22 @@ the importer writes) — is a lecture of the course; its name is the lecture's i
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.catalog import CATALOG_DIR, load_catalog
-from retrieval.data import has_transcript, load_lecture, missing_transcript_help, resolve_data_dir
+from retrieval.data import (
+    DATA_DIR_ENV,
+    has_transcript,
+    load_lecture,
+    missing_transcript_help,
+    resolve_data_dir,
+)
 from retrieval.errors import TranscriptNotFoundError
 from retrieval.lecture import Catalog, Lecture
+from retrieval.sources.first_run import prepare_lecture
 
 DEFAULT_LECTURE_FIRST = "deep-dive-llms"  # the study group's first lecture leads the list
 LOCAL_CATALOG = "catalog.yaml"
@@ -81,6 +90,20 @@ def load_course(data_dir: Path | str | None = None, catalog: Catalog | None = No
             lectures.sort(key=lambda item: item.catalog.lecture_id != DEFAULT_LECTURE_FIRST)
             return Course(tuple(lectures))
     raise TranscriptNotFoundError(missing_transcript_help(directory))
+
+
+def prepare_course(
+    data_dir: Path | str | None = None,
+    catalog: Catalog | None = None,
+    *,
+    announce: Callable[[str], None] = print,
+) -> Course:
+    """The course at `data_dir` or `$LECTURE_DATA_DIR`; with neither, the default lecture,
+    imported from YouTube into its default directory on a first run."""
+    if data_dir or os.environ.get(DATA_DIR_ENV, "").strip():
+        return load_course(data_dir, catalog)
+    default = catalog if catalog is not None else load_catalog()
+    return Course((prepare_lecture(None, default, announce=announce),))
 
 
 def _course_lecture(folder: Path) -> Lecture | None:

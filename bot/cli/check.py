@@ -56,10 +56,11 @@ def run(args: argparse.Namespace) -> int:
 def checks(args: argparse.Namespace):
     """Yield a line per passed check; raise CheckFailed at the first failure."""
     from bot.discord.config import ConfigError, Settings
+    from bot.store import Store, default_database_path
     from retrieval.catalog import load_catalog
-    from retrieval.data import load_lecture
+    from retrieval.course import load_course
+    from retrieval.course_index import build_index
     from retrieval.errors import LectureBotError
-    from retrieval.index import Index
 
     try:
         settings = Settings.from_env(require_token=True)
@@ -67,6 +68,13 @@ def checks(args: argparse.Namespace):
         raise CheckFailed(f"configuration: {error}") from None
     guild = f", DISCORD_GUILD_ID {settings.guild_id}" if settings.guild_id else ""
     yield f"configuration: DISCORD_TOKEN is set{guild}, LOG_LEVEL {settings.log_level}"
+    for name, value in (("API base", settings.api_base), ("gateway", settings.gateway_url)):
+        if value:
+            print(
+                f"warn development {name} override is set ({value[:80]}): the bot will not "
+                "talk to Discord; unset it in production",
+                flush=True,
+            )
 
     try:
         catalog = load_catalog(args.catalog)
@@ -75,18 +83,29 @@ def checks(args: argparse.Namespace):
     yield f"catalog: {catalog.title} ({len(catalog.chapters)} chapters)"
 
     try:
-        lecture = load_lecture(args.data or settings.data_dir, catalog)
+        course = load_course(args.data or settings.data_dir, catalog if args.catalog else None)
     except LectureBotError as error:
         raise CheckFailed(f"lecture data: {error}") from None
-    yield f"lecture data: {len(lecture.segments)} segments from {lecture.source}"
+    for lecture in course.lectures:
+        yield (
+            f"lecture data: {lecture.catalog.lecture_id}: {len(lecture.segments)} segments, "
+            f"{len(lecture.catalog.moments)} key moments, from {lecture.source}"
+        )
 
     started = time.perf_counter()
     try:
-        index = Index.build(lecture)
+        index = build_index(course)
     except (LectureBotError, ValueError) as error:
         raise CheckFailed(f"index: {error}") from None
     elapsed = time.perf_counter() - started
     yield f"index: {len(index.passages)} passages built in {elapsed:.2f} s"
+
+    database = settings.database or default_database_path()
+    try:
+        Store(database).close()
+    except LectureBotError as error:
+        raise CheckFailed(f"database: {error}") from None
+    yield f"database: {database}"
 
     if args.live:
         # HEARTBEAT_FILE may sit in .env beside DISCORD_TOKEN (the bot gets it from there too

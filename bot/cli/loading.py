@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 
 from retrieval.catalog import CATALOG_DIR, load_catalog
-from retrieval.course import Course, catalog_for, load_course
+from retrieval.course import Course, catalog_for, prepare_course
 from retrieval.course_index import CourseIndex, build_index
-from retrieval.data import DATA_DIR_ENV, resolve_data_dir
+from retrieval.data import resolve_data_dir
 from retrieval.errors import LectureDataError
 from retrieval.index import Index
 from retrieval.lecture import Catalog, Lecture
-from retrieval.sources.first_run import prepare_lecture
 
 _LECTURE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
@@ -49,11 +47,8 @@ def _known() -> str:
 def course_from(args: argparse.Namespace) -> Course:
     """The course at `--data`/`$LECTURE_DATA_DIR`; without either, the default lecture,
     imported from YouTube first on a first run."""
-    data = getattr(args, "data", None)
     catalog = load_catalog(args.catalog) if getattr(args, "catalog", None) else None
-    if data or os.environ.get(DATA_DIR_ENV, "").strip():
-        return load_course(data, catalog)
-    return Course((prepare_lecture(None, catalog or load_catalog(), announce=_announce),))
+    return prepare_course(getattr(args, "data", None), catalog, announce=_announce)
 
 
 def lecture_from(args: argparse.Namespace) -> Lecture:

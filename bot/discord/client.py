@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from bot.discord.config import Settings
+    from bot.store import Store
+    from retrieval.course import Course
     from retrieval.lecture import Catalog, Lecture
     from retrieval.results import Answer
 
@@ -34,6 +36,7 @@ T = TypeVar("T")
 EXTENSIONS: tuple[str, ...] = (
     "bot.discord.cogs.ask",
     "bot.discord.cogs.chapters",
+    "bot.discord.cogs.lectures",
     "bot.discord.cogs.link",
     "bot.discord.cogs.help",
 )
@@ -48,7 +51,12 @@ class Answerer(Protocol):
     @property
     def catalog(self) -> Catalog: ...
 
-    def answer(self, query: str, k: int = 3, chapter: int | None = None) -> Answer: ...
+    @property
+    def course(self) -> Course: ...
+
+    def answer(
+        self, query: str, k: int = 3, chapter: int | None = None, lecture: str | None = None
+    ) -> Answer: ...
 
 
 def describe_error(error: Exception, lang: str) -> tuple[str, bool]:
@@ -101,7 +109,9 @@ class LectureBot(commands.Bot):
       later, sends all later work to a thread, where the reply is deferred when it runs past
       `defer_after` (0: always a thread);
     - `view_timeout`: seconds after which buttons are disabled;
-    - `heartbeat_file`: where to write the heartbeat every 30 s (`bot/discord/heartbeat.py`).
+    - `heartbeat_file`: where to write the heartbeat every 30 s (`bot/discord/heartbeat.py`);
+    - `store`: the database of server settings (`bot/store.py`); without one, servers cannot
+      choose a default lecture.
     """
 
     def __init__(
@@ -115,6 +125,7 @@ class LectureBot(commands.Bot):
         inline_budget: float = 0.1,
         view_timeout: float = 180.0,
         heartbeat_file: Path | None = None,
+        store: Store | None = None,
         **options: Any,
     ):
         options.setdefault("intents", discord.Intents(guilds=True))  # nothing privileged
@@ -128,6 +139,7 @@ class LectureBot(commands.Bot):
             **options,
         )
         self.settings = settings
+        self.store = store
         self._load_index = load_index
         self._extensions = tuple(extensions)
         self.question_cooldown = question_cooldown
@@ -193,9 +205,14 @@ class LectureBot(commands.Bot):
 
     @property
     def catalog(self) -> Catalog:
+        """The default lecture's catalog (the first lecture of the course)."""
+        return self.course.default.catalog
+
+    @property
+    def course(self) -> Course:
         if self.index is None:
             raise RuntimeError("the index is not loaded (this bot was built for syncing)")
-        return self.index.catalog
+        return self.index.course
 
     def quote_at(self, seconds: float) -> str:
         """What is said at `seconds` (a few words), or '' past the transcript."""

@@ -37,13 +37,15 @@ class Settings:
     gateway_url: str | None = None
     shard_count: int | None = None  # SHARD_COUNT: run an AutoShardedBot over that many shards
     shard_ids: tuple[int, ...] | None = None  # SHARD_IDS: this process's shards (default: all)
+    database: Path | None = None  # LECTURE_BOT_DB (default: the user's data directory)
 
     def __repr__(self) -> str:
         masked = "***" if self.token else "(unset)"
         return (
             f"Settings(token={masked}, guild_id={self.guild_id}, log_level={self.log_level!r}, "
             f"data_dir={self.data_dir}, api_base={self.api_base}, gateway_url={self.gateway_url}, "
-            f"shard_count={self.shard_count}, shard_ids={self.shard_ids})"
+            f"shard_count={self.shard_count}, shard_ids={self.shard_ids}, "
+            f"database={self.database})"
         )
 
     __str__ = __repr__
@@ -61,7 +63,8 @@ class Settings:
         values: dict[str, str] = {}
         if path.is_file():
             values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
-        values.update(os.environ if environ is None else environ)
+        process = os.environ if environ is None else environ
+        values.update(process)
 
         token = values.get("DISCORD_TOKEN", "").strip()
         if require_token and not token:
@@ -76,8 +79,11 @@ class Settings:
             guild_id=_guild_id(values.get("DISCORD_GUILD_ID", "")),
             log_level=_log_level(values.get("LOG_LEVEL", "")),
             data_dir=Path(values["LECTURE_DATA_DIR"]) if values.get("LECTURE_DATA_DIR") else None,
-            api_base=values.get(API_BASE_VAR) or None,
-            gateway_url=values.get(GATEWAY_VAR) or None,
+            # Development-only endpoints come from the process environment alone: a `.env`
+            # in the working directory must never send the token to another server.
+            api_base=process.get(API_BASE_VAR) or None,
+            gateway_url=process.get(GATEWAY_VAR) or None,
+            database=Path(values["LECTURE_BOT_DB"]) if values.get("LECTURE_BOT_DB") else None,
             **_shards(values.get("SHARD_COUNT", ""), values.get("SHARD_IDS", "")),
         )
 

@@ -18,6 +18,7 @@ from bot.discord.i18n import Lang, t
 from retrieval.timecode import EXAMPLES, format_time
 
 if TYPE_CHECKING:
+    from retrieval.course import Course
     from retrieval.lecture import Catalog, Chapter, Moment
     from retrieval.results import Answer, Hit
 
@@ -143,13 +144,25 @@ def _lecture_title(catalog: Catalog, lang: Lang) -> str:
     return catalog.title_ko if lang == "ko" and catalog.title_ko else catalog.title
 
 
-def hit_field(hit: Hit, catalog: Catalog, lang: Lang, show_korean: bool) -> tuple[str, str]:
-    """(name, value) of one hit's embed field."""
-    title = _chapter_title(catalog, hit.chapter, hit.chapter_title, lang)
+def hit_field(
+    hit: Hit, catalog: Catalog, lang: Lang, show_korean: bool, lecture: bool = False
+) -> tuple[str, str]:
+    """(name, value) of one hit's embed field; `lecture`: name the hit's lecture too (the
+    course has several)."""
+    if hit.chapter_title_ko or hit.lecture:
+        title = hit.chapter_title_ko if lang == "ko" and hit.chapter_title_ko else hit.chapter_title
+    else:
+        title = _chapter_title(catalog, hit.chapter, hit.chapter_title, lang)
     moment = hit.title_ko if lang == "ko" and hit.title_ko else hit.title
     if moment:
         title = moment
-    name = trim(f"{hit.rank}. {t('chapter_label', lang, number=hit.chapter)} · {title}", 256)
+    where = t("chapter_label", lang, number=hit.chapter)
+    if lecture and hit.lecture_title:
+        lecture_title = (
+            hit.lecture_title_ko if lang == "ko" and hit.lecture_title_ko else hit.lecture_title
+        )
+        where = f"{trim(lecture_title, 60)} · {where}"
+    name = trim(f"{hit.rank}. {where} · {title}", 256)
     value = f"{masked_link(hit.start, hit.url)} {highlight(hit.text, hit.spans, SNIPPET_EN)}"
     if show_korean and hit.text_ko:
         value += f"\n> **{t('korean', lang)}:** {highlight(hit.text_ko, hit.spans_ko, SNIPPET_KO)}"
@@ -167,6 +180,7 @@ def answer_embed(
     page: int = 0,
     per_page: int = PER_PAGE,
     more: bool = False,
+    lectures: bool = False,
 ) -> discord.Embed:
     """One page (`per_page` hits) of an answer; Korean text beside English for Korean queries.
     `more`: the answer holds only the first hits of more, so the footer gives no total."""
@@ -179,13 +193,15 @@ def answer_embed(
         embed.description = t("weak_match", lang)
     show_korean = answer.lang == "ko" or lang == "ko"
     for hit in hits:
-        name, value = hit_field(hit, catalog, lang, show_korean)
+        name, value = hit_field(hit, catalog, lang, show_korean, lecture=lectures)
         embed.add_field(name=name, value=value, inline=False)
     first = page * per_page + 1
     footer = t(
         "results_footer_more" if more else "results_footer",
         lang,
-        lecture=_lecture_title(catalog, lang),
+        lecture=_answer_source(answer, catalog, lang)
+        if lectures
+        else _lecture_title(catalog, lang),
         first=first,
         last=first + len(hits) - 1,
         total=len(answer.hits),
@@ -194,8 +210,20 @@ def answer_embed(
     return embed
 
 
+def _answer_source(answer: Answer, catalog: Catalog, lang: Lang) -> str:
+    """What an answer's hits come from: their lecture, or how many lectures."""
+    titles = {
+        (hit.lecture_title_ko if lang == "ko" and hit.lecture_title_ko else hit.lecture_title)
+        for hit in answer.hits
+    }
+    if len(titles) == 1:
+        return titles.pop() or _lecture_title(catalog, lang)
+    return t("several_lectures", lang, count=len(titles))
+
+
 def _chapter_line(chapter: Chapter, catalog: Catalog, lang: Lang) -> str:
-    link = masked_link(chapter.start, catalog.url(chapter.start))
+    url = chapter.url if chapter.video_id else catalog.url(chapter.start)
+    link = masked_link(chapter.start, url)
     return f"**{chapter.number}.** {link} {escape(chapter.display_title(lang))}"
 
 
@@ -311,6 +339,30 @@ def chapter_moments_embed(
         count=len(catalog.chapters),
     )
     embed.set_footer(text=trim(footer, FOOTER_LIMIT))
+    return embed
+
+
+def lectures_embed(course: Course, lang: Lang, default: str | None = None) -> discord.Embed:
+    """Every lecture of the course: its title linking to the video, length and chapters."""
+    embed = discord.Embed(
+        title=t("lectures_title", lang, count=len(course.lectures)), colour=COLOUR
+    )
+    for lecture in course.lectures[:FIELD_COUNT_LIMIT]:
+        catalog = lecture.catalog
+        name = _lecture_title(catalog, lang)
+        if catalog.lecture_id == default:
+            name += f" ({t('server_default', lang)})"
+        line = t(
+            "lecture_line",
+            lang,
+            length=format_time(catalog.duration),
+            chapters=len(catalog.chapters),
+            moments=len(catalog.moments),
+        )
+        value = f"{escape(catalog.author)}\n{line}\n{catalog.video_url}\n`{catalog.lecture_id}`"
+        embed.add_field(
+            name=trim(escape(name), FIELD_NAME_LIMIT), value=trim(value, FIELD_LIMIT), inline=False
+        )
     return embed
 
 

@@ -39,6 +39,21 @@ COMMAND_TEXT_KO: dict[str, str] = {
     ),
     "Chapter number; type a number or part of the title": "챕터 번호 (번호나 제목 일부를 입력)",
     "List every chapter with a link to where it starts.": "모든 챕터와 시작 위치 링크 보기.",
+    "Only search this lecture (default: every lecture of the course)": (
+        "이 강의에서만 찾기 (기본값: 코스의 모든 강의)"
+    ),
+    "The lecture (default: this server's default lecture)": ("강의 (기본값: 이 서버의 기본 강의)"),
+    # /lectures, /lecture default
+    "List the lectures of the course with their lengths and links.": (
+        "코스의 강의 목록과 길이, 링크를 보여줍니다."
+    ),
+    "Settings for the lectures of this server.": "이 서버의 강의 설정.",
+    "Choose this server's default lecture (needs Manage Server).": (
+        "이 서버의 기본 강의를 정합니다 (서버 관리 권한 필요)."
+    ),
+    "The lecture /chapter and /chapters show when none is named": (
+        "강의를 지정하지 않았을 때 /chapter, /chapters 가 보여줄 강의"
+    ),
     # /link
     "Link to a moment of the lecture and see what is said there.": (
         "강의의 특정 순간으로 가는 링크와 그때 하는 말을 보여줍니다."
@@ -132,6 +147,35 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key_moments_title": (
         "Chapter {number} · {title} — key moments ({part}/{parts})",
         "{number}장 · {title} — 핵심 장면 ({part}/{parts})",
+    ),
+    "several_lectures": ("{count} lectures", "강의 {count}개"),
+    "lectures_title": ("The course: {count} lectures", "코스: 강의 {count}개"),
+    "lecture_line": (
+        "{length} · {chapters} chapters · {moments} key moments",
+        "{length} · 챕터 {chapters}개 · 핵심 장면 {moments}개",
+    ),
+    "server_default": ("this server's default", "이 서버의 기본 강의"),
+    "no_lecture": (
+        "That lecture is not part of this course. See /lectures for the list.",
+        "이 코스에 없는 강의예요. /lectures 에서 목록을 확인하세요.",
+    ),
+    "which_lecture": (
+        "This course has several lectures: pick one with the `lecture` option (see /lectures), "
+        "or ask a server admin to set a default with /lecture default.",
+        "이 코스에는 강의가 여러 개 있어요. `lecture` 옵션으로 골라 주세요 (/lectures 참고). "
+        "서버 관리자는 /lecture default 로 기본 강의를 정할 수 있어요.",
+    ),
+    "need_manage_server": (
+        "Only members with the Manage Server permission can change this, in a server.",
+        "서버 관리 권한이 있는 멤버만 서버 안에서 바꿀 수 있어요.",
+    ),
+    "no_store": (
+        "Settings cannot be saved right now; please try again later.",
+        "지금은 설정을 저장할 수 없어요. 잠시 후 다시 시도해 주세요.",
+    ),
+    "default_set": (
+        "This server's default lecture is now: {title}",
+        "이제 이 서버의 기본 강의는 {title} 이에요.",
     ),
     "weak_match": (
         "Only a partial match: these moments cover some of your question's words.",

@@ -27,6 +27,7 @@ from bot.discord.config import (
 )
 from bot.discord.heartbeat import heartbeat_path
 from bot.discord.sharding import make_bot
+from bot.store import Store, default_database_path
 from retrieval.errors import LectureBotError
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,12 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def load_index(data_dir: Path | None):
-    """The retriever for the lecture at `data_dir` (CPU work: called in a thread)."""
-    from retrieval.index import Index
-    from retrieval.sources.first_run import prepare_lecture
+    """The retriever for the course (or lecture) at `data_dir` (CPU work: called in a
+    thread)."""
+    from retrieval.course import prepare_course
+    from retrieval.course_index import build_index
 
-    return Index.build(prepare_lecture(data_dir, announce=log.info))
+    return build_index(prepare_course(data_dir, announce=log.info))
 
 
 def _fail(message: str) -> None:
@@ -112,10 +114,12 @@ async def _sync(bot: LectureBot, guild_id: int | None, *, clear: bool = False) -
 
 
 async def _serve(settings: Settings, data_dir: Path | None, sync: bool) -> int:
+    store = await asyncio.to_thread(Store, settings.database or default_database_path())
     bot = make_bot(
         settings,
         load_index=functools.partial(load_index, data_dir or settings.data_dir),
         heartbeat_file=heartbeat_path(),
+        store=store,
     )
     _install_signal_handlers(bot)
     async with bot:
@@ -124,6 +128,7 @@ async def _serve(settings: Settings, data_dir: Path | None, sync: bool) -> int:
             await _sync(bot, settings.guild_id)
         if not bot.is_closed():
             await bot.connect(reconnect=True)
+    store.close()
     log.info("bot closed")
     return EXIT_OK
 

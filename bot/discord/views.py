@@ -47,8 +47,10 @@ class AnswerPages:
         catalog: Catalog,
         per_page: int = embeds.PER_PAGE,
         more: Callable[[], Answer] | None = None,
+        lectures: bool = False,
     ):
         self.answer, self.catalog, self.per_page = answer, catalog, per_page
+        self.lectures = lectures  # the course has several: each hit names its lecture
         self._more = more if len(answer.hits) > per_page else None
 
     def page_count(self) -> int:
@@ -58,7 +60,13 @@ class AnswerPages:
         if page > 0 and self._more is not None:
             self.answer, self._more = self._more(), None
         return embeds.answer_embed(
-            self.answer, self.catalog, lang, page, self.per_page, more=self._more is not None
+            self.answer,
+            self.catalog,
+            lang,
+            page,
+            self.per_page,
+            more=self._more is not None,
+            lectures=self.lectures,
         )
 
 

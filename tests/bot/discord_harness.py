@@ -16,6 +16,7 @@ import discord.http
 from fake_discord import FakeDiscord, Request
 
 from bot.discord.client import LectureBot
+from retrieval.course import Course
 from retrieval.errors import QueryError
 from retrieval.lecture import Catalog, Chapter, Lecture, Segment
 from retrieval.results import Answer, Hit
@@ -81,12 +82,15 @@ class FixedIndex:
     def __init__(self, lecture: Lecture):
         self.lecture = lecture
         self.catalog = lecture.catalog
+        self.course = Course((lecture,))
         self.gate: threading.Event | None = None
         self.delay = 0.0
         self.started = threading.Event()
         self.calls: list[tuple[str, int, int | None]] = []
 
-    def answer(self, query: str, k: int = 3, chapter: int | None = None) -> Answer:
+    def answer(
+        self, query: str, k: int = 3, chapter: int | None = None, lecture: str | None = None
+    ) -> Answer:
         self.calls.append((query, k, chapter))
         self.started.set()
         if self.gate is not None:

@@ -403,7 +403,13 @@ class FakeDiscord:
 _interaction_ids = itertools.count(1_300_000_000_000_000_000)
 
 
-def member(user_id: int, name: str = "student") -> dict[str, Any]:
+ALL_PERMISSIONS = "2251799813685247"
+STUDENT_PERMISSIONS = "68608"  # view channels, send messages, read history: no Manage Server
+
+
+def member(
+    user_id: int, name: str = "student", permissions: str = ALL_PERMISSIONS
+) -> dict[str, Any]:
     return {
         "user": {
             "id": str(user_id),
@@ -418,7 +424,7 @@ def member(user_id: int, name: str = "student") -> dict[str, Any]:
         "deaf": False,
         "mute": False,
         "flags": 0,
-        "permissions": "2251799813685247",
+        "permissions": permissions,
         "nick": None,
         "avatar": None,
         "pending": False,
@@ -450,8 +456,10 @@ def interaction(
     user_id: int,
     locale: str = "en-US",
     message: dict[str, Any] | None = None,
+    permissions: str = ALL_PERMISSIONS,
 ) -> dict[str, Any]:
-    """An INTERACTION_CREATE payload as Discord sends it for a guild text channel."""
+    """An INTERACTION_CREATE payload as Discord sends it for a guild text channel, from a
+    member with `permissions` (all of them by default)."""
     interaction_id = next(_interaction_ids)
     payload = {
         "id": str(interaction_id),
@@ -462,7 +470,7 @@ def interaction(
         "guild": {"id": str(GUILD_ID), "locale": "en-US", "features": []},
         "channel_id": str(CHANNEL_ID),
         "channel": text_channel(),
-        "member": member(user_id),
+        "member": member(user_id, permissions=permissions),
         "token": f"interaction-token-{interaction_id}",
         "version": 1,
         "locale": locale,
@@ -525,11 +533,26 @@ def slash(name: str, options: dict[str, Any] | None = None, **kwargs: Any) -> di
 
 
 def autocomplete(
-    name: str, focused: str, value: str, others: dict[str, Any] | None = None, **kwargs: Any
+    name: str,
+    focused: str,
+    value: str,
+    others: dict[str, Any] | None = None,
+    *,
+    focused_type: int = 4,
+    **kwargs: Any,
 ) -> dict[str, Any]:
+    """Autocomplete of option `focused` (an integer option unless `focused_type` says 3)."""
     options = _options(others or {})
-    options.append({"name": focused, "type": 4, "value": value, "focused": True})
+    options.append({"name": focused, "type": focused_type, "value": value, "focused": True})
     return interaction(4, {"id": "1", "name": name, "type": 1, "options": options}, **kwargs)
+
+
+def subcommand(
+    group: str, name: str, options: dict[str, Any] | None = None, **kwargs: Any
+) -> dict[str, Any]:
+    """`/group name` with `options`, nested as Discord sends a subcommand."""
+    inner = {"name": name, "type": 1, "options": _options(options or {})}
+    return interaction(2, {"id": "1", "name": group, "type": 1, "options": [inner]}, **kwargs)
 
 
 def _options(options: dict[str, Any]) -> list[dict[str, Any]]:

@@ -480,7 +480,7 @@ async def test_guild_sync_publishes_localised_commands(harness: Harness):
     count = await _sync(harness.bot, GUILD_ID)
     put = await harness.fake.wait_for_request("PUT", f"/guilds/{GUILD_ID}/commands")
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
-    assert count == len(put.body) == 6
+    assert count == len(put.body) == 8
     by_name = {command["name"]: command for command in put.body}
     assert by_name["Ask the lecture"]["type"] == 3
     ask = by_name["ask"]
@@ -491,7 +491,10 @@ async def test_guild_sync_publishes_localised_commands(harness: Harness):
     assert question["max_length"] == 300 and question["required"] is True
     assert question["description_localizations"] == {"ko": "질문 (영어 또는 한국어)"}
     chapter = next(o for o in ask["options"] if o["name"] == "chapter")
-    assert (chapter["min_value"], chapter["max_value"], chapter["autocomplete"]) == (1, 24, True)
+    assert (chapter["min_value"], chapter["max_value"], chapter["autocomplete"]) == (1, 99, True)
+    lecture = by_name["lecture"]
+    assert lecture["default_member_permissions"] == 32  # Manage Server
+    assert [option["name"] for option in lecture["options"]] == ["default"]
     topic = by_name["help"]["options"][0]
     assert topic["choices"][0]["name_localizations"] == {"ko": "질문하기"}
     assert all(not command.get("name_localizations") for command in put.body)  # names stay English
@@ -506,6 +509,8 @@ async def test_global_sync_only_on_demand(harness: Harness):
         "ask",
         "chapter",
         "chapters",
+        "lecture",
+        "lectures",
         "link",
         "help",
         "Ask the lecture",

@@ -28,13 +28,18 @@ async def test_every_command_is_named_described_and_translated():
         "ask",
         "chapter",
         "chapters",
+        "lecture",
+        "lectures",
         "link",
         "help",
         "Ask the lecture",
     }
-    for command in commands:
+    for command in [*commands, *(sub for c in commands for sub in getattr(c, "commands", ()))]:
         if isinstance(command, app_commands.ContextMenu):
             assert command.type is discord.AppCommandType.message
+            continue
+        if isinstance(command, app_commands.Group):
+            assert command.description in COMMAND_TEXT_KO, command.name
             continue
         assert command.name.islower() and command.name.isascii()
         assert command.description and command.description != MISSING_DESCRIPTION
@@ -56,7 +61,7 @@ async def test_limits_live_in_the_types():
     question = ask.get_parameter("question")
     assert (question.min_value, question.max_value, question.required) == (1, 300, True)
     chapter = ask.get_parameter("chapter")
-    assert (chapter.min_value, chapter.max_value, chapter.autocomplete) == (1, 24, True)
+    assert (chapter.min_value, chapter.max_value, chapter.autocomplete) == (1, 99, True)
     assert ask.get_parameter("private").default is False
     number = tree.get_command("chapter").get_parameter("number")
-    assert (number.min_value, number.max_value, number.autocomplete) == (1, 24, True)
+    assert (number.min_value, number.max_value, number.autocomplete) == (1, 99, True)

@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def environment(fake: FakeDiscord | None, **extra: str) -> dict[str, str]:
         if not key.startswith(("DISCORD_", "LECTURE_", "LOG_LEVEL"))
     }
     env["PYTHONPATH"] = str(REPO_ROOT)
+    env["LECTURE_BOT_DB"] = str(Path(tempfile.mkdtemp(prefix="lecture-bot-db-")) / "bot.sqlite3")
     if fake is not None:
         env["LECTURE_BOT_DISCORD_API_BASE"] = fake.api_base
         env["LECTURE_BOT_DISCORD_GATEWAY"] = fake.gateway_url
@@ -70,7 +72,7 @@ async def test_rejected_token_is_one_clear_line_without_the_token(fake: FakeDisc
 async def test_token_from_dotenv_and_guild_sync(fake: FakeDiscord, tmp_path: Path):
     (tmp_path / ".env").write_text(f"DISCORD_TOKEN={fake.token}\nLOG_LEVEL=DEBUG\n")
     code, out, err = await run_cli("sync", "--guild", "42", env=environment(fake), cwd=tmp_path)
-    assert (code, out) == (0, "Synced 6 commands to guild 42.\n"), err
+    assert (code, out) == (0, "Synced 8 commands to guild 42.\n"), err
     assert "Traceback" not in err
     assert fake.token not in err  # not even at DEBUG
     [put] = [r for r in fake.requests if r.method == "PUT"]

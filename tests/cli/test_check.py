@@ -24,6 +24,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_lecture_dir: Pat
     monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
     monkeypatch.setenv("LECTURE_DATA_DIR", str(shared_lecture_dir))
     monkeypatch.setenv("HEARTBEAT_FILE", str(tmp_path / "hb" / "heartbeat.json"))
+    monkeypatch.setenv("LECTURE_BOT_DB", str(tmp_path / "db" / "bot.sqlite3"))
     return tmp_path
 
 
@@ -43,9 +44,31 @@ def test_check_ok(env: Path, capsys) -> None:
         "ok   catalog",
         "ok   lecture data",
         "ok   index",
+        "ok   database",
     ]
     assert "Deep Dive into LLMs like ChatGPT (24 chapters)" in lines[1]
+    assert "deep-dive-llms: 423 segments, 414 key moments" in lines[2]
+    assert lines[4].endswith("bot.sqlite3")
     assert err == ""
+
+
+def test_check_warns_about_a_development_endpoint(env: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("LECTURE_BOT_DISCORD_API_BASE", "http://127.0.0.1:9/api/v10")
+    code, out, _ = check(capsys)
+    assert code == 0
+    assert "warn development API base override is set" in out
+
+
+def test_check_a_whole_course(env: Path, capsys, monkeypatch, shared_lecture_dir: Path) -> None:
+    monkeypatch.setenv("LECTURE_DATA_DIR", str(shared_lecture_dir.parent))
+    code, out, err = check(capsys)
+    assert code == 0, err
+    data = [line for line in out.splitlines() if line.startswith("ok   lecture data")]
+    assert [line.split(": ")[1] for line in data] == [
+        "deep-dive-llms",
+        "ai-prompt-engineering-deep-dive",
+        "lessons-millions-ai-code-reviews",
+    ]
 
 
 def test_token_from_dotenv_counts(env: Path, capsys, monkeypatch) -> None:

@@ -13,11 +13,13 @@ from discord.ext import commands
 from bot.discord import embeds
 from bot.discord.client import question_check
 from bot.discord.cogs.chapters import chapter_choices
+from bot.discord.cogs.lectures import lecture_choices
 from bot.discord.i18n import lang_of, t
 from bot.discord.views import AnswerPages, Paginator, reply
 
 if TYPE_CHECKING:
     from bot.discord.client import LectureBot
+    from retrieval.lecture import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class Ask(commands.Cog):
     @app_commands.command(name="ask")
     @app_commands.describe(
         question="Your question, in English or Korean",
+        lecture="Only search this lecture (default: every lecture of the course)",
         chapter="Only search this chapter (its number)",
         private="Only you see the answer (default: everyone in the channel)",
     )
@@ -48,7 +51,8 @@ class Ask(commands.Cog):
         self,
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, MAX_QUESTION],
-        chapter: app_commands.Range[int, 1, 24] | None = None,
+        lecture: app_commands.Range[str, 1, 100] | None = None,
+        chapter: app_commands.Range[int, 1, 99] | None = None,
         private: bool = False,
     ) -> None:
         """Ask the lecture a question and get the moments that answer it."""
@@ -58,13 +62,23 @@ class Ask(commands.Cog):
             text = t("too_long", lang, limit=MAX_QUESTION, length=len(question))
             await reply(interaction, content=text, ephemeral=True)
             return
-        await self.answer(interaction, question, chapter=chapter, private=private)
+        if lecture is not None and lecture not in self.bot.course.ids:
+            await reply(interaction, content=t("no_lecture", lang), ephemeral=True)
+            return
+        await self.answer(interaction, question, chapter=chapter, lecture=lecture, private=private)
+
+    @ask.autocomplete("lecture")
+    async def ask_lecture_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return lecture_choices(self.bot.course, str(current), lang_of(interaction.locale))
 
     @ask.autocomplete("chapter")
     async def ask_chapter_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        return chapter_choices(self.bot.catalog, str(current), lang_of(interaction.locale))
+        catalog = _catalog_named(self.bot, getattr(interaction.namespace, "lecture", None))
+        return chapter_choices(catalog, str(current), lang_of(interaction.locale))
 
     async def ask_message(self, interaction: discord.Interaction, message: discord.Message):
         lang = lang_of(interaction.locale)
@@ -80,11 +94,13 @@ class Ask(commands.Cog):
         question: str,
         *,
         chapter: int | None,
+        lecture: str | None = None,
         private: bool = False,
     ) -> None:
-        """Search off the event loop and reply with the first page of hits (or suggestions)."""
+        """Search off the event loop and reply with the first page of hits (or suggestions).
+        A chapter is one of `lecture` (the first lecture's when none is named)."""
         lang = lang_of(interaction.locale)
-        catalog = self.bot.catalog
+        catalog = _catalog_named(self.bot, lecture)
         if chapter is not None and not 1 <= chapter <= len(catalog.chapters):
             text = t("no_chapter", lang, number=chapter, count=len(catalog.chapters))
             await reply(interaction, content=text, ephemeral=True)
@@ -100,7 +116,13 @@ class Ask(commands.Cog):
         # The first page and one hit more (so "More results" knows it has a page to show);
         # the rest only when asked for.
         result = await self.bot.think(
-            interaction, index.answer, question, embeds.PER_PAGE + 1, chapter, ephemeral=private
+            interaction,
+            index.answer,
+            question,
+            embeds.PER_PAGE + 1,
+            chapter,
+            lecture,
+            ephemeral=private,
         )
         if not result.found:
             embed = embeds.no_match_embed(result, catalog, lang)
@@ -108,7 +130,10 @@ class Ask(commands.Cog):
             return
         view = Paginator(
             AnswerPages(
-                result, catalog, more=functools.partial(index.answer, question, MAX_HITS, chapter)
+                result,
+                catalog,
+                more=functools.partial(index.answer, question, MAX_HITS, chapter, lecture),
+                lectures=len(self.bot.course.lectures) > 1,
             ),
             owner_id=interaction.user.id,
             lang=lang,
@@ -123,6 +148,14 @@ class Ask(commands.Cog):
         view.message = await reply(
             interaction, embed=view.current_embed(), view=view, ephemeral=private
         )
+
+
+def _catalog_named(bot: LectureBot, lecture: object) -> Catalog:
+    """The catalog of the lecture a user named (a submitted value, so checked), else the
+    course's first lecture's."""
+    if isinstance(lecture, str) and lecture in bot.course.ids:
+        return bot.course.catalog(lecture)
+    return bot.catalog
 
 
 async def setup(bot: LectureBot) -> None:

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import embeds
+from bot.discord.cogs.lectures import lecture_choices, resolve_lecture, server_default
 from bot.discord.i18n import Lang, lang_of, t
 from bot.discord.views import ChapterPages, Paginator, reply
 
@@ -39,13 +40,22 @@ class Chapters(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="chapter")
-    @app_commands.describe(number="Chapter number; type a number or part of the title")
+    @app_commands.describe(
+        number="Chapter number; type a number or part of the title",
+        lecture="The lecture (default: this server's default lecture)",
+    )
     async def chapter(
-        self, interaction: discord.Interaction, number: app_commands.Range[int, 1, 24]
+        self,
+        interaction: discord.Interaction,
+        number: app_commands.Range[int, 1, 99],
+        lecture: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Show one chapter: summary, key points and where it starts."""
         lang = lang_of(interaction.locale)
-        catalog = self.bot.catalog
+        chosen = await resolve_lecture(self.bot, interaction, lecture)
+        if chosen is None:
+            return
+        catalog = chosen.catalog
         if not 1 <= number <= len(catalog.chapters):  # validate what autocomplete suggested
             text = t("no_chapter", lang, number=number, count=len(catalog.chapters))
             await reply(interaction, content=text, ephemeral=True)
@@ -64,13 +74,33 @@ class Chapters(commands.Cog):
     async def chapter_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        return chapter_choices(self.bot.catalog, str(current), lang_of(interaction.locale))
+        named = getattr(interaction.namespace, "lecture", None)
+        course = self.bot.course
+        if not (isinstance(named, str) and named in course.ids):
+            named = await server_default(self.bot, interaction.guild_id)
+        catalog = course.catalog(named) if named in course.ids else self.bot.catalog
+        return chapter_choices(catalog, str(current), lang_of(interaction.locale))
 
     @app_commands.command(name="chapters")
-    async def chapters(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(lecture="The lecture (default: this server's default lecture)")
+    async def chapters(
+        self,
+        interaction: discord.Interaction,
+        lecture: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
         """List every chapter with a link to where it starts."""
         lang = lang_of(interaction.locale)
-        await reply(interaction, embed=embeds.chapters_embed(self.bot.catalog, lang))
+        chosen = await resolve_lecture(self.bot, interaction, lecture)
+        if chosen is None:
+            return
+        await reply(interaction, embed=embeds.chapters_embed(chosen.catalog, lang))
+
+    @chapter.autocomplete("lecture")
+    @chapters.autocomplete("lecture")
+    async def lecture_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return lecture_choices(self.bot.course, str(current), lang_of(interaction.locale))
 
 
 async def setup(bot: LectureBot) -> None:
