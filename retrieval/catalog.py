@@ -14,7 +14,7 @@ from typing import Any
 from retrieval.errors import LectureDataError
 from retrieval.lecture import Catalog, Chapter, SynonymGroup
 from retrieval.moments import load_moments, moments_path
-from retrieval.yaml_files import read_yaml
+from retrieval.yaml_files import parse_yaml, read_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = REPO_ROOT / "chapters"  # the catalogs and key moments we ship
@@ -24,6 +24,8 @@ _KIND_NAMES = {"acronyms": "acronym", "korean": "korean", "captions": "caption"}
 
 
 CATALOG_ENV = "LECTURE_CATALOG"
+LOCAL_CATALOG = "catalog.yaml"  # a lecture data directory's own catalog (the importer's)
+WHOLE_TALK = {"number": 1, "title": "The whole talk", "title_ko": "강연 전체", "start": 0}
 
 
 def default_catalog_path(lecture: str = DEFAULT_LECTURE) -> Path:
@@ -41,6 +43,11 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
     if moments.is_file():
         catalog = replace(catalog, moments=load_moments(moments, catalog))
     return catalog
+
+
+def parse_catalog(text: str, path: Path | None = None) -> Catalog:
+    """A catalog from YAML text (no key moments), validated like a file."""
+    return _CatalogReader(path or Path("catalog.yaml")).catalog(parse_yaml(text, "catalog", path))
 
 
 class _CatalogReader:
@@ -78,9 +85,10 @@ class _CatalogReader:
     def catalog(self, raw: Any) -> Catalog:
         top = self.mapping(raw, "(top level)")
         duration = self.field(top, "duration", int, "")
-        raw_chapters = self.field(top, "chapters", list, "")
-        if not raw_chapters:
-            raise self.fail("chapters", "must list at least one chapter")
+        # A talk without chapters of its own is one chapter: the whole talk.
+        raw_chapters = top.get("chapters") or [WHOLE_TALK]
+        if not isinstance(raw_chapters, list):
+            raise self.fail("chapters", "must be a list")
         lecture_id = self.field(top, "lecture", str, "")
         video_id = self.field(top, "video_id", str, "")
         chapters = tuple(
@@ -117,18 +125,29 @@ class _CatalogReader:
         )
 
     def chapter(self, entry: dict[str, Any], key: str, start: int, end: int) -> Chapter:
-        summary = self.mapping(self.field(entry, "summary", dict, key), f"{key}.summary")
-        points = self.mapping(self.field(entry, "key_points", dict, key), f"{key}.key_points")
+        """A chapter; its summary and key points are optional (a catalog the importer made
+        has none), but when given they must be complete in both languages."""
+        summary_en = summary_ko = ""
+        points_en: tuple[str, ...] = ()
+        points_ko: tuple[str, ...] = ()
+        if "summary" in entry:
+            summary = self.mapping(entry["summary"], f"{key}.summary")
+            summary_en = self.field(summary, "en", str, f"{key}.summary")
+            summary_ko = self.field(summary, "ko", str, f"{key}.summary")
+        if "key_points" in entry:
+            points = self.mapping(entry["key_points"], f"{key}.key_points")
+            points_en = self.text_list(points, "en", f"{key}.key_points")
+            points_ko = self.text_list(points, "ko", f"{key}.key_points")
         return Chapter(
             number=entry["number"],
             title=self.field(entry, "title", str, key),
             title_ko=self.field(entry, "title_ko", str, key),
             start=start,
             end=end,
-            summary_en=self.field(summary, "en", str, f"{key}.summary"),
-            summary_ko=self.field(summary, "ko", str, f"{key}.summary"),
-            key_points_en=self.text_list(points, "en", f"{key}.key_points"),
-            key_points_ko=self.text_list(points, "ko", f"{key}.key_points"),
+            summary_en=summary_en,
+            summary_ko=summary_ko,
+            key_points_en=points_en,
+            key_points_ko=points_ko,
         )
 
     def glossary(self, raw: Any) -> tuple[SynonymGroup, ...]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.catalog import CATALOG_DIR, load_catalog
+from retrieval.catalog import CATALOG_DIR, LOCAL_CATALOG, load_catalog
 from retrieval.data import (
     DATA_DIR_ENV,
     has_transcript,
@@ -27,7 +27,6 @@ from retrieval.lecture import Catalog, Lecture
 from retrieval.sources.first_run import prepare_lecture
 
 DEFAULT_LECTURE_FIRST = "deep-dive-llms"  # the study group's first lecture leads the list
-LOCAL_CATALOG = "catalog.yaml"
 log = logging.getLogger(__name__)
 
 

@@ -27,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     chapters = subparsers.add_parser("chapters", help="list every chapter with its start")
     chapters.add_argument("--lang", choices=("en", "ko"), default="en", help="title language")
     add_lecture_option(chapters, "this lecture's chapters (default: the first lecture's)")
+    add_data_option(chapters)
     chapters.set_defaults(handler=list_chapters)
 
     chapter = subparsers.add_parser(
@@ -35,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     chapter.add_argument("number", help="chapter number")
     chapter.add_argument("--lang", choices=("en", "ko"), default="en", help="summary language")
     add_lecture_option(chapter, "a chapter of this lecture (default: the first lecture)")
+    add_data_option(chapter)
     chapter.set_defaults(handler=show_chapter)
 
     moments = subparsers.add_parser(
@@ -43,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     moments.add_argument("--chapter", metavar="N", help="only this chapter's key moments")
     moments.add_argument("--lang", choices=("en", "ko"), default="en", help="title language")
     add_lecture_option(moments, "this lecture's key moments (default: the first lecture's)")
+    add_data_option(moments)
     moments.set_defaults(handler=list_moments)
 
     link = subparsers.add_parser(

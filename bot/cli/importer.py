@@ -15,16 +15,26 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bot.cli import EXIT_OK
-from retrieval.catalog import DEFAULT_LECTURE, default_catalog_path, load_catalog
+from bot.cli.loading import LECTURE_ID as _LECTURE_ID
+from retrieval.catalog import (
+    DEFAULT_LECTURE,
+    LOCAL_CATALOG,
+    default_catalog_path,
+    load_catalog,
+    parse_catalog,
+)
+from retrieval.errors import LectureDataError
 from retrieval.lecture import Catalog
 from retrieval.sources.captions import load_cues
+from retrieval.sources.catalog_writer import NewLecture
+from retrieval.sources.chapter_list import read_chapter_list
 from retrieval.sources.seed_writer import (
     CaptionCopy,
     ImportSource,
     ImportSummary,
     write_lecture_dir,
 )
-from retrieval.sources.youtube import import_youtube
+from retrieval.sources.youtube import import_youtube, video_id_from
 
 Step = Callable[[str, int | None, int | None], None]  # description, done, total
 
@@ -40,6 +50,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for kind in ("vtt", "srt"):
         file_parser = sources.add_parser(kind, help=f"import a {kind.upper()} caption file")
         file_parser.add_argument("file", type=Path, help=f"the .{kind} file")
+        file_parser.add_argument(
+            "--video",
+            metavar="VIDEO_ID_OR_URL",
+            help="the YouTube video the captions belong to (needed for a new lecture's links)",
+        )
         _add_common(file_parser)
         file_parser.set_defaults(handler=run_file)
     youtube = sources.add_parser("youtube", help="fetch a video's captions from YouTube")
@@ -59,21 +74,82 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lecture",
         default=DEFAULT_LECTURE,
-        help=f"use the catalog chapters/<LECTURE>.yaml (default: {DEFAULT_LECTURE})",
+        help=f"the lecture's id: its catalog chapters/<LECTURE>.yaml, or a new lecture whose "
+        f"catalog the import makes (default: {DEFAULT_LECTURE})",
     )
     parser.add_argument("--catalog", metavar="FILE", help="catalog YAML (overrides --lecture)")
+    parser.add_argument("--title", help="a new lecture's title (default: its id)")
+    parser.add_argument("--author", help="a new lecture's speaker or channel")
+    parser.add_argument(
+        "--chapters",
+        type=Path,
+        metavar="FILE",
+        help="a new lecture's chapters: '0:00 Intro' lines (as in a YouTube description) or "
+        "the study site's table of contents (site/eng/_index.md); default: none",
+    )
+    parser.add_argument(
+        "--site",
+        type=Path,
+        metavar="DIR",
+        help="the study site's folder for this lecture: its kr/*.md become the Korean translation",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
 
-def _catalog(args: argparse.Namespace) -> Catalog:
-    return load_catalog(args.catalog or default_catalog_path(args.lecture))
+def _catalog(args: argparse.Namespace) -> Catalog | None:
+    """The catalog to import with, or None when the import makes one (`_new_lecture`)."""
+    if args.catalog:
+        return load_catalog(args.catalog)
+    if not _LECTURE_ID.match(args.lecture):
+        raise LectureDataError(
+            f"--lecture {args.lecture[:40]!r} is not a lecture id: use lower-case letters, "
+            "digits and dashes"
+        )
+    path = default_catalog_path(args.lecture)
+    if path.is_file() and args.chapters is None and args.title is None:
+        return load_catalog(path)
+    return None
+
+
+def _new_lecture(args: argparse.Namespace, video: str | None) -> NewLecture:
+    if video is None:
+        raise LectureDataError(
+            f"lecture {args.lecture!r} has no catalog yet: give --video VIDEO_ID_OR_URL so its "
+            "links open the right video (and --title, --chapters FILE if you have them)"
+        )
+    chapters = read_chapter_list(args.chapters) if args.chapters is not None else ()
+    return NewLecture(
+        lecture_id=args.lecture,
+        video_id=video_id_from(video),
+        title=(args.title or args.lecture)[:200],
+        author=(args.author or "")[:200],
+        chapters=chapters,
+    )
+
+
+def _site_files(args: argparse.Namespace) -> dict[str, bytes]:
+    """The site's Korean files to keep beside the captions (`site/kr/*.md`)."""
+    if args.site is None:
+        return {}
+    folder = args.site / "kr" if (args.site / "kr").is_dir() else args.site
+    files = sorted(folder.glob("*.md"))
+    if not files:
+        raise LectureDataError("no Korean files (kr/*.md) in the study site's folder", args.site)
+    return {f"site/kr/{path.name}": path.read_bytes() for path in files[:200]}
 
 
 def run_file(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
+    new = _new_lecture(args, args.video) if catalog is None else None
+    extra = _site_files(args)
     with progress_steps(args.quiet) as step:
         step(f"Reading {args.file.name}", None, None)
         cues = load_cues(args.file)
+        if new is not None:
+            text = new.catalog_yaml(cues)
+            extra[LOCAL_CATALOG] = text.encode("utf-8")
+            catalog = parse_catalog(text)
+        assert catalog is not None
         step("Writing chapters", 0, None)
         source = ImportSource("caption_file", catalog.video_url, f"captions file {args.file.name}")
         copy = CaptionCopy(args.file.name, args.file.read_bytes())
@@ -84,6 +160,7 @@ def run_file(args: argparse.Namespace) -> int:
             source=source,
             captions=copy,
             progress=lambda done, total: step("Writing chapters", done, total),
+            extra=extra,
         )
     _report(args, summary, args.file.name)
     return EXIT_OK
@@ -91,6 +168,7 @@ def run_file(args: argparse.Namespace) -> int:
 
 def run_youtube(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
+    new = _new_lecture(args, args.video) if catalog is None else None
     with progress_steps(args.quiet) as step:
         step(f"Fetching captions of {args.video} from YouTube", None, None)
         summary = import_youtube(
@@ -101,6 +179,8 @@ def run_youtube(args: argparse.Namespace) -> int:
             translate=args.translate,
             on_fetched=lambda _: step("Writing chapters", 0, None),
             progress=lambda done, total: step("Writing chapters", done, total),
+            new_lecture=new,
+            extra=_site_files(args),
         )
     _report(args, summary, f"YouTube video {args.video}")
     return EXIT_OK

@@ -9,12 +9,12 @@ import sys
 from retrieval.catalog import CATALOG_DIR, load_catalog
 from retrieval.course import Course, catalog_for, prepare_course
 from retrieval.course_index import CourseIndex, build_index
-from retrieval.data import resolve_data_dir
+from retrieval.data import has_transcript, resolve_data_dir
 from retrieval.errors import LectureDataError
 from retrieval.index import Index
 from retrieval.lecture import Catalog, Lecture
 
-_LECTURE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+LECTURE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 
 def add_lecture_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -24,15 +24,17 @@ def add_lecture_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def catalog_from(args: argparse.Namespace) -> Catalog:
-    """The catalog of `--catalog FILE`, of `--lecture ID`, or the default lecture's."""
+    """The catalog of `--catalog FILE`, of `--lecture ID`, of the one lecture the data
+    directory holds, or the default lecture's."""
     if path := getattr(args, "catalog", None):
         return load_catalog(path)
     lecture = getattr(args, "lecture", None)
-    if not lecture:
-        return load_catalog()
-    if not _LECTURE_ID.match(lecture):
-        raise LectureDataError(f"{lecture[:40]!r} is not a lecture id; {_known()}")
     root = resolve_data_dir(getattr(args, "data", None), load_catalog())
+    if not lecture:
+        own = catalog_for(root.name, root) if has_transcript(root) else None
+        return own or load_catalog()
+    if not LECTURE_ID.match(lecture):
+        raise LectureDataError(f"{lecture[:40]!r} is not a lecture id; {_known()}")
     found = catalog_for(lecture, root / lecture)
     if found is None:
         raise LectureDataError(f"there is no lecture {lecture!r}; {_known()}")

@@ -268,7 +268,7 @@ def chapter_embed(chapter: Chapter, catalog: Catalog, lang: Lang) -> discord.Emb
     embed = discord.Embed(
         title=trim(title, TITLE_LIMIT),
         url=url,
-        description=trim(escape(chapter.summary(lang)), DESCRIPTION_LIMIT - 1000),
+        description=trim(escape(chapter.summary(lang)), DESCRIPTION_LIMIT - 1000) or None,
         colour=COLOUR,
     )
     points = chapter.key_points(lang)

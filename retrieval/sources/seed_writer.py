@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,8 +101,10 @@ def write_lecture_dir(
     captions: CaptionCopy | None = None,
     korean: Sequence[Cue] = (),
     progress: Progress | None = None,
+    extra: Mapping[str, bytes] | None = None,
 ) -> ImportSummary:
-    """Write DIR atomically (see the module docstring); the previous DIR survives any failure."""
+    """Write DIR atomically (see the module docstring); the previous DIR survives any failure.
+    `extra` adds files (relative path -> content): a made `catalog.yaml`, the site's Korean."""
     words = timed_words(cues)
     if not words:
         raise LectureDataError("the captions hold no words to import", out)
@@ -128,6 +130,10 @@ def write_lecture_dir(
             (staging / TRANSLATION_FILE).write_text(
                 render_translation(catalog, translation, source), "utf-8"
             )
+        for relative, data in (extra or {}).items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         if progress:
             progress(total - 1, total)
         summary = ImportSummary(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, urlparse
@@ -37,8 +37,10 @@ from youtube_transcript_api import (
     YouTubeTranscriptApiException,
 )
 
+from retrieval.catalog import LOCAL_CATALOG, parse_catalog
 from retrieval.errors import CaptionFetchError
 from retrieval.lecture import Catalog, Cue
+from retrieval.sources.catalog_writer import NewLecture
 from retrieval.sources.seed_writer import (
     CaptionCopy,
     ImportSource,
@@ -182,10 +184,16 @@ def import_youtube(
     fetcher: TranscriptFetcher | None = None,
     progress: Progress | None = None,
     on_fetched: Callable[[YouTubeCaptions], None] | None = None,
+    new_lecture: NewLecture | None = None,
+    extra: Mapping[str, bytes] | None = None,
 ) -> ImportSummary:
-    """Fetch a video's captions and write them as the lecture data directory `out`."""
+    """Fetch a video's captions and write them as the lecture data directory `out`; with
+    `new_lecture`, also the catalog made from them (the video id is this video's)."""
     video_id = video_id_from(video)
-    if video_id != catalog.video_id:
+    extra = dict(extra or {})
+    if new_lecture is not None:
+        new_lecture = replace(new_lecture, video_id=video_id)
+    elif video_id != catalog.video_id:
         log.warning(
             "video %s is not the catalog's video %s; chapters follow the catalog's times",
             video_id,
@@ -194,6 +202,10 @@ def import_youtube(
     captions = fetch_captions(video_id, lang=lang, translate=translate, fetcher=fetcher)
     if on_fetched is not None:
         on_fetched(captions)
+    if new_lecture is not None:
+        text = new_lecture.catalog_yaml(captions.cues)
+        extra[LOCAL_CATALOG] = text.encode("utf-8")
+        catalog = parse_catalog(text)
     kind = "automatic" if captions.is_generated else "uploaded"
     source = ImportSource(
         source_type="youtube_transcript",
@@ -211,6 +223,7 @@ def import_youtube(
         captions=copy,
         korean=captions.translation,
         progress=progress,
+        extra=extra,
     )
 
 

@@ -239,7 +239,7 @@ def _mutated(change) -> dict[str, Any]:
         (lambda d: d["glossary"].update(captions="calm=kalm"), "glossary.captions"),
         (lambda d: d.pop("video_id"), "video_id"),
         (lambda d: d.update(duration="3:31:05"), "duration"),
-        (lambda d: d.update(chapters=[]), "chapters"),
+        (lambda d: d.update(chapters="none"), "chapters"),
     ],
 )  # fmt: skip
 def test_schema_errors_name_the_file_and_the_key(tmp_path: Path, change, key: str) -> None:
@@ -274,3 +274,18 @@ def test_non_utf8_catalog(tmp_path: Path) -> None:
     path.write_bytes("title: caf\u00e9\n".encode("latin-1"))
     message = _error(path)
     assert "UTF-8" in message
+
+
+@pytest.mark.parametrize("chapters", [None, []])
+def test_a_talk_without_chapters_is_one_chapter(tmp_path: Path, chapters) -> None:
+    data = copy.deepcopy(VALID)
+    if chapters is None:
+        data.pop("chapters")
+    else:
+        data["chapters"] = chapters
+    path = tmp_path / "talk.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    [whole] = load_catalog(path).chapters
+    assert (whole.number, whole.title, whole.title_ko) == (1, "The whole talk", "강연 전체")
+    assert (whole.start, whole.end) == (0, data["duration"])
+    assert whole.summary_en == "" and whole.key_points_en == ()
