@@ -26,8 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.scaled import QUESTIONS, lecture_dir
-from retrieval.catalog import REPO_ROOT
+from bench.scaled import QUESTIONS, REPO_ROOT, lecture_dir
 from retrieval.evaluate import load_questions
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "bot"))

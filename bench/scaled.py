@@ -6,10 +6,11 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from retrieval.catalog import REPO_ROOT, load_catalog
+from retrieval.catalog import load_catalog
 from retrieval.data import DATA_DIR_ENV, load_lecture
 from retrieval.lecture import Catalog, Lecture, Segment
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 QUESTIONS = SHARED / "eval" / "questions.yaml"
 

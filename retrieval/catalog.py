@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,9 @@ from retrieval.lecture import Catalog, Chapter, SynonymGroup
 from retrieval.moments import load_moments, moments_path
 from retrieval.yaml_files import parse_yaml, read_yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CATALOG_DIR = REPO_ROOT / "chapters"  # the catalogs and key moments we ship
+# The catalogs and key moments we ship: the `chapters` package's data files, wherever the
+# project is installed (a wheel, pipx, or this checkout).
+CATALOG_DIR = Path(str(resources.files("chapters")))
 DEFAULT_LECTURE = "deep-dive-llms"
 GLOSSARY_KINDS = ("acronyms", "korean", "captions")
 _KIND_NAMES = {"acronyms": "acronym", "korean": "korean", "captions": "caption"}
@@ -36,8 +39,28 @@ def default_catalog_path(lecture: str = DEFAULT_LECTURE) -> Path:
 
 
 def load_catalog(path: Path | str | None = None) -> Catalog:
-    """Read and validate a catalog file (default: `default_catalog_path()`)."""
+    """Read and validate a catalog file (default: `default_catalog_path()`) and its key
+    moments. A file read once is not read again while it is unchanged (the catalog is
+    immutable): one command asks for the same catalog several times."""
     path = Path(path) if path is not None else default_catalog_path()
+    try:
+        stat = path.stat()
+        moments = path.with_name(f"{path.stem}.moments.yaml")
+        moments_stat = moments.stat() if moments.is_file() else None
+    except OSError:
+        return _load_catalog(path)  # the reader says what is wrong with the file
+    versions = (stat.st_mtime_ns, stat.st_size)
+    if moments_stat is not None:
+        versions += (moments_stat.st_mtime_ns, moments_stat.st_size)
+    return _load_catalog_once(path.resolve(), versions)
+
+
+@lru_cache(maxsize=32)
+def _load_catalog_once(path: Path, versions: tuple[int, ...]) -> Catalog:
+    return _load_catalog(path)
+
+
+def _load_catalog(path: Path) -> Catalog:
     catalog = _CatalogReader(path).catalog(read_yaml(path, "catalog file"))
     moments = moments_path(path, catalog.lecture_id)
     if moments.is_file():

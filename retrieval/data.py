@@ -1,7 +1,8 @@
 """Find the lecture data directory and load a Lecture from it.
 
 Location, first that is set: an explicit `data_dir` (the `--data` option), the environment
-variable `LECTURE_DATA_DIR`, else `chapters/<lecture>/` inside the repository (git-ignored).
+variable `LECTURE_DATA_DIR`, else `lectures/<lecture>/` in the user's data directory
+(`~/.local/share/lecture-bot` on Linux): nothing is ever written into the installation.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from retrieval.catalog import REPO_ROOT, load_catalog
+from platformdirs import user_data_path
+
+from retrieval import lecture_cache
+from retrieval.catalog import load_catalog
 from retrieval.errors import LectureDataError, TranscriptNotFoundError
 from retrieval.lecture import Catalog, Cue, Lecture, Segment
 from retrieval.sources.captions import find_caption_file, load_caption_dir, timed_words
@@ -26,7 +30,7 @@ DATA_DIR_ENV = "LECTURE_DATA_DIR"
 
 
 def default_data_dir(catalog: Catalog) -> Path:
-    return REPO_ROOT / "chapters" / catalog.lecture_id
+    return user_data_path("lecture-bot", appauthor=False) / "lectures" / catalog.lecture_id
 
 
 def resolve_data_dir(data_dir: Path | str | None, catalog: Catalog) -> Path:
@@ -54,6 +58,22 @@ def load_lecture(
     directory = resolve_data_dir(data_dir, catalog)
     if not directory.is_dir() or not has_transcript(directory):
         raise TranscriptNotFoundError(missing_transcript_help(directory))
+    key = lecture_cache.cache_key(
+        _inputs(directory), catalog, f"realign_translation={realign_translation}"
+    )
+    cached = lecture_cache.load(key)
+    if cached is not None:
+        segments, cues = cached
+    else:
+        segments, cues = _derive(directory, catalog, realign_translation)
+        lecture_cache.save(key, segments, cues)
+    return Lecture(catalog=catalog, segments=segments, source=directory, cues=cues)
+
+
+def _derive(
+    directory: Path, catalog: Catalog, realign_translation: bool
+) -> tuple[tuple[Segment, ...], tuple[Cue, ...]]:
+    """Segments (with their Korean) and caption cues from the files of `directory`."""
     cues = load_caption_dir(directory)  # DIR/captions/*.vtt|srt: word timings for links
     if chapter_files(directory):
         segments = read_segments(directory, catalog)
@@ -76,7 +96,18 @@ def load_lecture(
             realign=False,
             source=directory / SITE_KOREAN_DIR,
         )
-    return Lecture(catalog=catalog, segments=segments, source=directory, cues=cues)
+    return segments, cues
+
+
+def _inputs(directory: Path) -> list[Path]:
+    """Every file `_derive` reads."""
+    files = [*chapter_files(directory)]
+    if (caption := find_caption_file(directory)) is not None:
+        files.append(caption)
+    if (directory / TRANSLATION_FILE).is_file():
+        files.append(directory / TRANSLATION_FILE)
+    files += sorted((directory / SITE_KOREAN_DIR).glob("*.md"))
+    return files
 
 
 def segments_from_cues(cues: tuple[Cue, ...], catalog: Catalog) -> tuple[Segment, ...]:

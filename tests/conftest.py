@@ -7,11 +7,16 @@ with a clear reason when it is absent; under CI (`CI=true`) a missing `../shared
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Derived lectures are cached between runs (retrieval/lecture_cache.py): tests, and the
+# commands they start, use a cache of their own, never the user's.
+os.environ["LECTURE_CACHE_DIR"] = tempfile.mkdtemp(prefix="lecture-bot-test-cache-")
 SHARED = REPO_ROOT.parent / "shared"
 SHARED_LECTURE = SHARED / "lecture" / "deep-dive-llms"
 SHARED_QUESTIONS = SHARED / "eval" / "questions.yaml"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrieval.catalog import load_catalog
 from retrieval.data import (
@@ -17,7 +18,9 @@ from retrieval.data import (
 )
 from retrieval.errors import CaptionFetchError, TranscriptNotFoundError
 from retrieval.lecture import Catalog, Lecture
-from retrieval.sources.youtube import TranscriptFetcher, import_youtube
+
+if TYPE_CHECKING:
+    from retrieval.sources.youtube import TranscriptFetcher
 
 
 def ensure_transcript(
@@ -45,6 +48,9 @@ def ensure_transcript(
         f"No transcript in {data_dir} yet: downloading the captions of '{catalog.title}'"
         f" ({catalog.video_url}) and YouTube's Korean translation..."
     )
+    # Imported here: the YouTube client and requests cost ~0.1 s, and only a first run needs them.
+    from retrieval.sources.youtube import import_youtube
+
     try:
         summary = import_youtube(
             catalog.video_id, data_dir, catalog, translate="ko", fetcher=fetcher

@@ -1,22 +1,25 @@
-"""`lecture-bot` end to end: real subprocesses over the shared lecture.
+"""`lecture-bot` end to end over the shared lecture, in-process through `main(argv)`.
 
-Every command runs once, all of them concurrently in a module fixture (each process loads the
-lecture and builds the index, about a second); the tests then check what each one printed.
+Every command runs once in a module fixture, with its stdin, stdout and stderr redirected;
+the tests then check what each one printed and returned. A few run as real subprocesses too
+(`SMOKE`), to show the installed entry point behaves the same.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from retrieval.lecture import Lecture
 
 LONG_QUESTION = ("tokenization " * 800)[:10_000]
@@ -76,26 +79,60 @@ class Run:
     stderr: str
 
 
+SMOKE = ("ask", "bad-long")  # also run as real subprocesses
+
+
+def _in_process(args: list[str], stdin: str | None) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin
+    sys.stdin = io.StringIO(stdin or "")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except SystemExit as exit_:  # argparse's usage errors
+                code = int(exit_.code or 0)
+    finally:
+        sys.stdin = saved
+    return Run(args, code, out.getvalue(), err.getvalue())
+
+
+def _subprocess(args: list[str], env: dict[str, str]) -> Run:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    return Run(args, done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
+
+
 @pytest.fixture(scope="module")
 def runs(shared_lecture_dir: Path, shared_questions: Path) -> dict[str, Run]:
     env = {**os.environ, "LECTURE_DATA_DIR": str(shared_lecture_dir)}
+    saved = os.environ.get("LECTURE_DATA_DIR")
+    os.environ["LECTURE_DATA_DIR"] = str(shared_lecture_dir)
+    try:
+        done = {}
+        for name, (args, stdin) in COMMANDS.items():
+            args = [str(shared_questions) if arg == "{questions}" else arg for arg in args]
+            done[name] = _in_process(args, stdin)
+    finally:
+        if saved is None:
+            del os.environ["LECTURE_DATA_DIR"]
+        else:
+            os.environ["LECTURE_DATA_DIR"] = saved
+    for name in SMOKE:
+        done[f"{name} (subprocess)"] = _subprocess(COMMANDS[name][0], env)
+    return done
 
-    def run(item: tuple[str, tuple[list[str], str | None]]) -> tuple[str, Run]:
-        name, (args, stdin) = item
-        args = [str(shared_questions) if arg == "{questions}" else arg for arg in args]
-        done = subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
-            input=stdin.encode("utf-8") if stdin is not None else None,
-            stdin=None if stdin is not None else subprocess.DEVNULL,
-            capture_output=True,
-            env=env,
-            timeout=120,
-        )
-        out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
-        return name, Run(args, done.returncode, out, err)
 
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        return dict(pool.map(run, COMMANDS.items()))
+@pytest.mark.parametrize("name", SMOKE)
+def test_the_entry_point_behaves_as_main_does(runs: dict[str, Run], name: str) -> None:
+    inside, outside = runs[name], runs[f"{name} (subprocess)"]
+    assert (outside.returncode, outside.stdout) == (inside.returncode, inside.stdout)
+    assert "Traceback" not in outside.stderr
 
 
 CLOCK = re.compile(r"\b\d:\d{2}:\d{2}\b")

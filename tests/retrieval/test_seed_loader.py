@@ -277,9 +277,12 @@ def test_environment_wins_over_the_default(
     assert len(lecture.segments) == 13
 
 
-def test_default_is_chapters_lecture_inside_the_repo(mini_catalog: Catalog, monkeypatch) -> None:
+def test_default_is_in_the_users_data_directory(
+    mini_catalog: Catalog, monkeypatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
-    expected = Path(__file__).resolve().parents[2] / "chapters" / "mini-bread"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # platformdirs honours it
+    expected = tmp_path / "data" / "lecture-bot" / "lectures" / "mini-bread"
     assert default_data_dir(mini_catalog) == expected
     assert resolve_data_dir(None, mini_catalog) == expected
     monkeypatch.setenv(DATA_DIR_ENV, "   ")  # blank counts as unset

@@ -1,0 +1,89 @@
+"""The project as users install it: a wheel in a fresh virtualenv, run from another directory.
+
+Catches what an editable install hides: catalogs that are not package data, paths relative
+to the source tree, writes into the installation. One build and one install (about a minute,
+most of it pip), shared by the tests here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `lecture-bot` script of a fresh virtualenv with the built wheel installed."""
+    root = tmp_path_factory.mktemp("install")
+    wheels = root / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(wheels),
+            str(REPO),
+        ],
+        check=True,
+        timeout=300,
+    )
+    [wheel] = wheels.glob("lecture_bot-*.whl")
+    env_dir = root / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    subprocess.run(
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        timeout=600,
+    )
+    return env_dir / "bin" / "lecture-bot"
+
+
+def run(script: Path, *args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(script), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LECTURE_", "DISCORD_"))}
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"), **extra)
+    return env
+
+
+def test_the_installed_bot_answers_and_checks_from_anywhere(
+    installed: Path, tmp_path: Path, shared_lecture_dir: Path
+) -> None:
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = clean_env(tmp_path, LECTURE_DATA_DIR=str(shared_lecture_dir.parent))
+    asked = run(installed, "ask", "--json", "what is SFT", cwd=work, env=env)
+    assert asked.returncode == 0, asked.stderr
+    payload = json.loads(asked.stdout)
+    assert payload["results"][0]["title"]  # the key moments shipped inside the wheel
+    assert payload["results"][0]["url"].startswith("https://www.youtube.com/watch?v=")
+
+    checked = run(installed, "check", cwd=work, env={**env, "DISCORD_TOKEN": "x" * 60})
+    assert checked.returncode == 0, checked.stderr
+    assert "ok   database:" in checked.stdout
+    # The database went to the user's data directory, not into the installation.
+    assert (tmp_path / "data" / "lecture-bot" / "lecture-bot.sqlite3").is_file()
+    site = installed.parent.parent / "lib"
+    assert not list(site.rglob("*.sqlite3"))
+
+
+def test_the_installed_catalogs_are_package_data(installed: Path, tmp_path: Path) -> None:
+    listed = run(installed, "moments", "--chapter", "3", cwd=tmp_path, env=clean_env(tmp_path))
+    assert listed.returncode == 0, listed.stderr
+    assert "Tokenization" in listed.stdout
