@@ -7,7 +7,10 @@ variable `LECTURE_DATA_DIR`, else `lectures/<lecture>/` in the user's data direc
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -63,10 +66,13 @@ def load_lecture(
     )
     cached = lecture_cache.load(key)
     if cached is not None:
-        segments, cues = cached
+        segments, cues, notes = cached
     else:
-        segments, cues = _derive(directory, catalog, realign_translation)
-        lecture_cache.save(key, segments, cues)
+        with _notes() as notes:
+            segments, cues = _derive(directory, catalog, realign_translation)
+        lecture_cache.save(key, segments, cues, notes)
+    for name, level, message in notes:  # what the data's defects are, cached or not (-v)
+        logging.getLogger(name).log(level, "%s", message)
     return Lecture(catalog=catalog, segments=segments, source=directory, cues=cues)
 
 
@@ -97,6 +103,30 @@ def _derive(
             source=directory / SITE_KOREAN_DIR,
         )
     return segments, cues
+
+
+@contextmanager
+def _notes() -> Iterator[list[lecture_cache.Note]]:
+    """What the source readers log about the data while deriving (defects of a translation,
+    unusable captions), collected rather than printed, so that a cached load can say it too."""
+    notes: list[lecture_cache.Note] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            notes.append((record.name, record.levelno, record.getMessage()))
+
+    logger = logging.getLogger("retrieval.sources")
+    handler = Collect(logging.INFO)
+    saved = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield notes
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
 
 
 def _inputs(directory: Path) -> list[Path]:

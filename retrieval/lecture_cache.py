@@ -61,7 +61,10 @@ def _code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def load(key: str) -> tuple[tuple[Segment, ...], tuple[Cue, ...]] | None:
+Note = tuple[str, int, str]  # logger name, level, message: what deriving said about the data
+
+
+def load(key: str) -> tuple[tuple[Segment, ...], tuple[Cue, ...], list[Note]] | None:
     path = cache_dir() / f"lecture-{key}.npz"
     if not path.is_file():
         return None
@@ -87,13 +90,21 @@ def load(key: str) -> tuple[tuple[Segment, ...], tuple[Cue, ...]] | None:
                     data["cue_start"].tolist(), data["cue_end"].tolist(), cue_texts, strict=True
                 )
             )
+            notes = [
+                (name, int(level), message)
+                for name, level, message in (
+                    note.split("\t", 2) for note in _texts(data["notes"], data["notes_offsets"])
+                )
+            ]
     except (OSError, ValueError, KeyError) as error:
         log.debug("ignoring the lecture cache %s: %s", path, error)
         return None
-    return segments, cues
+    return segments, cues, notes
 
 
-def save(key: str, segments: Sequence[Segment], cues: Sequence[Cue]) -> None:
+def save(
+    key: str, segments: Sequence[Segment], cues: Sequence[Cue], notes: Sequence[Note] = ()
+) -> None:
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -108,6 +119,7 @@ def save(key: str, segments: Sequence[Segment], cues: Sequence[Cue]) -> None:
             ("segment_text", [s.text for s in segments]),
             ("segment_ko", [s.text_ko for s in segments]),
             ("cue_text", [c.text for c in cues]),
+            ("notes", [f"{name}\t{level}\t{message}" for name, level, message in notes]),
         ):
             arrays[name], arrays[f"{name}_offsets"] = _blob(texts)
         with tempfile.NamedTemporaryFile(dir=directory, suffix=".npz", delete=False) as handle:
