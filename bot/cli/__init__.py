@@ -1,19 +1,30 @@
 """`lecture-bot`: one module per sub-command, each with `register(subparsers)`.
 
 A handler returns the process exit code: 0 success, 1 no match / check failed, 2 bad input.
+Ctrl-C exits 130. SIGTERM (`kill`, `systemctl stop`) is handled like Ctrl-C: it interrupts the
+command where it is, so the same clean-up runs (an import removes its unfinished directory and
+keeps the previous data), prints one line on stderr and exits 143 (128 + SIGTERM, what a shell
+reports for a process SIGTERM ended). `lecture-bot run` replaces both handlers with its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import ModuleType
 
 from retrieval.errors import LectureBotError
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program happens to be, so it unwinds as after Ctrl-C."""
 
 
 def _command_modules() -> list[ModuleType]:
@@ -42,15 +53,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = {0: logging.ERROR, 1: logging.WARNING}.get(args.verbose, logging.INFO)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    with _sigterm_like_ctrl_c():
+        try:
+            return int(args.handler(args))
+        except LectureBotError as error:
+            print(f"lecture-bot: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except Terminated:
+            print("lecture-bot: stopped by SIGTERM", file=sys.stderr)
+            return EXIT_TERMINATED
+        except KeyboardInterrupt:
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            return EXIT_OK
+
+
+@contextmanager
+def _sigterm_like_ctrl_c() -> Iterator[None]:
+    """Raise Terminated on SIGTERM while the command runs (then put the old handler back)."""
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the clean-up
+        raise Terminated
+
     try:
-        return int(args.handler(args))
-    except LectureBotError as error:
-        print(f"lecture-bot: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+    except ValueError:  # not the main thread (main() called from a thread): leave it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _configure_stdio() -> None:

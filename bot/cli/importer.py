@@ -1,18 +1,18 @@
 """`lecture-bot import vtt|srt FILE` and `import youtube VIDEO`: build a lecture data directory.
 
 The directory is written atomically (see `retrieval.sources.atomic_dir`); point the other
-commands at it with `--data DIR` or `LECTURE_DATA_DIR=DIR`.
+commands at it with `--data DIR` or `LECTURE_DATA_DIR=DIR`. `--out` is checked before any
+reading or downloading; a symlink to a directory stands for that directory. What an interrupted
+import left beside DIR is repaired first, with a warning line even without `-v`.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bot.cli import EXIT_OK
 from bot.cli.loading import LECTURE_ID as _LECTURE_ID
@@ -25,6 +25,7 @@ from retrieval.catalog import (
 )
 from retrieval.errors import LectureDataError
 from retrieval.lecture import Catalog
+from retrieval.sources import atomic_dir
 from retrieval.sources.captions import load_cues
 from retrieval.sources.catalog_writer import NewLecture
 from retrieval.sources.chapter_list import read_chapter_list
@@ -32,9 +33,9 @@ from retrieval.sources.seed_writer import (
     CaptionCopy,
     ImportSource,
     ImportSummary,
+    is_imported_dir,
     write_lecture_dir,
 )
-from retrieval.sources.youtube import import_youtube, video_id_from
 
 Step = Callable[[str, int | None, int | None], None]  # description, done, total
 
@@ -117,6 +118,8 @@ def _new_lecture(args: argparse.Namespace, video: str | None) -> NewLecture:
             f"lecture {args.lecture!r} has no catalog yet: give --video VIDEO_ID_OR_URL so its "
             "links open the right video (and --title, --chapters FILE if you have them)"
         )
+    from retrieval.sources.youtube import video_id_from
+
     chapters = read_chapter_list(args.chapters) if args.chapters is not None else ()
     return NewLecture(
         lecture_id=args.lecture,
@@ -138,7 +141,17 @@ def _site_files(args: argparse.Namespace) -> dict[str, bytes]:
     return {f"site/kr/{path.name}": path.read_bytes() for path in files[:200]}
 
 
+def _check_out(args: argparse.Namespace) -> None:
+    """Refuse a bad --out now, not after reading or downloading, and repair what an
+    interrupted import left beside it (saying so even without -v)."""
+    target = atomic_dir.validate_target(args.out, is_imported_dir)
+    repairs = atomic_dir.log
+    repairs.setLevel(min(repairs.getEffectiveLevel(), logging.WARNING))
+    atomic_dir.recover(target)
+
+
 def run_file(args: argparse.Namespace) -> int:
+    _check_out(args)
     catalog = _catalog(args)
     new = _new_lecture(args, args.video) if catalog is None else None
     extra = _site_files(args)
@@ -167,10 +180,13 @@ def run_file(args: argparse.Namespace) -> int:
 
 
 def run_youtube(args: argparse.Namespace) -> int:
+    _check_out(args)
     catalog = _catalog(args)
     new = _new_lecture(args, args.video) if catalog is None else None
     with progress_steps(args.quiet) as step:
         step(f"Fetching captions of {args.video} from YouTube", None, None)
+        from retrieval.sources.youtube import import_youtube
+
         summary = import_youtube(
             args.video,
             args.out,
@@ -199,7 +215,11 @@ def _report(args: argparse.Namespace, summary: ImportSummary, origin: str) -> No
 
 @contextmanager
 def progress_steps(quiet: bool) -> Iterator[Step]:
-    """A rich progress bar on stderr (nothing when quiet or not a terminal)."""
+    """A rich progress bar on stderr (nothing when quiet or not a terminal). rich is imported
+    here: every command registers its options, only an import draws a bar."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
         yield lambda description, done, total: None
