@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.errors import LectureDataError
-from retrieval.lecture import Catalog, Chapter, SynonymGroup
+from retrieval.lecture import Catalog, Chapter, GlossaryKind, SynonymGroup
 from retrieval.moments import load_moments, moments_path
 from retrieval.yaml_files import parse_yaml, read_yaml
 
@@ -23,7 +23,11 @@ from retrieval.yaml_files import parse_yaml, read_yaml
 CATALOG_DIR = Path(str(resources.files("chapters")))
 DEFAULT_LECTURE = "deep-dive-llms"
 GLOSSARY_KINDS = ("acronyms", "korean", "captions")
-_KIND_NAMES = {"acronyms": "acronym", "korean": "korean", "captions": "caption"}
+_KIND_NAMES: dict[str, GlossaryKind] = {
+    "acronyms": "acronym",
+    "korean": "korean",
+    "captions": "caption",
+}
 
 
 CATALOG_ENV = "LECTURE_CATALOG"
@@ -49,7 +53,7 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
         moments_stat = moments.stat() if moments.is_file() else None
     except OSError:
         return _load_catalog(path)  # the reader says what is wrong with the file
-    versions = (stat.st_mtime_ns, stat.st_size)
+    versions: tuple[int, ...] = (stat.st_mtime_ns, stat.st_size)
     if moments_stat is not None:
         versions += (moments_stat.st_mtime_ns, moments_stat.st_size)
     return _load_catalog_once(path.resolve(), versions)

@@ -9,6 +9,7 @@ keeps its own IDF and the student's own word still counts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval import korean
@@ -84,8 +85,8 @@ class QueryExpander:
         self._longest = max((len(m.terms) for g in self._groups for m in g.members), default=1)
         self._by_first_term: dict[str, list[int]] = {}
         self._by_first_syllable: dict[str, list[int]] = {}
-        for position, group in enumerate(self._groups):
-            for member in group.members:
+        for position, candidate in enumerate(self._groups):
+            for member in candidate.members:
                 if member.hangul_key:
                     first = member.hangul_key[0]
                     self._by_first_syllable.setdefault(first, []).append(position)
@@ -228,7 +229,9 @@ def _matches(member: _Member, compact: _Compact, phrases: set[tuple[str, ...]]) 
     return member.terms in phrases
 
 
-def _merge_hangul_words(normalized: str, tokens: list, concept_of: dict[str, int]) -> None:
+def _merge_hangul_words(
+    normalized: str, tokens: Sequence[Token], concept_of: dict[str, int]
+) -> None:
     """Bigrams of one Korean word stand for one idea: give them the same concept."""
     for start, end in (match.span() for match in HANGUL_WORD.finditer(normalized)):
         inside = [t.term for t in tokens if start <= t.start and t.end <= end]

@@ -11,6 +11,7 @@ from retrieval import timecode
 
 Lang = Literal["en", "ko"]
 LANGS: tuple[Lang, ...] = ("en", "ko")
+GlossaryKind = Literal["acronym", "korean", "caption"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class SynonymGroup:
     """Words that mean the same thing to a student: an acronym and its expansion, a Korean term
     and its English one, or a name and the ways the auto-captions misspell it."""
 
-    kind: Literal["acronym", "korean", "caption"]
+    kind: GlossaryKind
     terms: tuple[str, ...]
 
 

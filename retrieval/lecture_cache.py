@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 from platformdirs import user_cache_path
@@ -108,7 +109,7 @@ def save(
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "segment_start": np.array([s.start for s in segments], dtype=np.int64),
             "segment_end": np.array([s.end for s in segments], dtype=np.int64),
             "segment_chapter": np.array([s.chapter for s in segments], dtype=np.int32),
@@ -123,7 +124,7 @@ def save(
         ):
             arrays[name], arrays[f"{name}_offsets"] = _blob(texts)
         with tempfile.NamedTemporaryFile(dir=directory, suffix=".npz", delete=False) as handle:
-            np.savez(handle, **arrays)
+            np.savez(handle, **cast("dict[str, Any]", arrays))  # numpy types **kwds oddly
         os.replace(handle.name, directory / f"lecture-{key}.npz")
     except OSError as error:
         log.debug("could not save the lecture cache in %s: %s", directory, error)

@@ -1,8 +1,8 @@
 """BM25 scoring with rank-bm25's statistics and formulas, computed from postings.
 
-rank-bm25 computes the corpus statistics and IDF (its `BM25Okapi`, `BM25L` and `BM25Plus`
-classes); we keep its IDF table and per-document term frequencies, and precompute each
-(term, document) weight once. A query then only touches the documents that contain its terms
+rank-bm25's `BM25Okapi`, `BM25L` and `BM25Plus` are the reference: the same corpus
+statistics and IDF formulas (one function each below), and each (term, document) weight
+precomputed once. A query then only touches the documents that contain its terms
 instead of scanning every document for every term as `get_scores` does. Scores are identical
 to rank-bm25's `get_scores` (tests/retrieval/test_scoring.py pins them with np.allclose).
 
@@ -15,6 +15,7 @@ implemented by rank-bm25 0.2.2):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -55,20 +56,43 @@ def _model_class(params: BM25Params) -> type[rank_bm25.BM25]:
     return classes[params.variant]
 
 
-def reference_idf(document_frequency: dict[str, int], size: int, params: BM25Params) -> dict:
-    """rank-bm25's own IDF table (its `_calc_idf`, with Okapi's ε floor) for these counts,
-    without building its per-document dictionaries: at 100× the lecture those dominated the
-    memory of an index build."""
-    model = _model_class(params).__new__(_model_class(params))
-    model.corpus_size, model.idf = size, {}
-    model.k1, model.b, model.epsilon, model.delta = (
-        params.k1,
-        params.b,
-        params.epsilon,
-        params.delta,
-    )
-    model._calc_idf(document_frequency)
-    return model.idf
+def okapi_idf(document_frequency: dict[str, int], size: int, epsilon: float) -> dict[str, float]:
+    """Okapi: log(N − df + 0.5) − log(df + 0.5), a negative IDF (a term in over half the
+    documents) floored to ε × the mean IDF (rank-bm25 0.2.2, `BM25Okapi._calc_idf`)."""
+    idf = {
+        term: math.log(size - frequency + 0.5) - math.log(frequency + 0.5)
+        for term, frequency in document_frequency.items()
+    }
+    if idf:
+        floor = epsilon * (sum(idf.values()) / len(idf))
+        idf = {term: value if value >= 0 else floor for term, value in idf.items()}
+    return idf
+
+
+def bm25l_idf(document_frequency: dict[str, int], size: int) -> dict[str, float]:
+    """BM25L: log(N + 1) − log(df + 0.5) (rank-bm25 0.2.2, `BM25L._calc_idf`)."""
+    return {
+        term: math.log(size + 1) - math.log(frequency + 0.5)
+        for term, frequency in document_frequency.items()
+    }
+
+
+def bm25plus_idf(document_frequency: dict[str, int], size: int) -> dict[str, float]:
+    """BM25+: log((N + 1) / df) (rank-bm25 0.2.2, `BM25Plus._calc_idf`)."""
+    return {
+        term: math.log((size + 1) / frequency) for term, frequency in document_frequency.items()
+    }
+
+
+def idf_table(
+    document_frequency: dict[str, int], size: int, params: BM25Params
+) -> dict[str, float]:
+    """The IDF of every term for the variant of `params` (tests pin it to rank-bm25's)."""
+    if params.variant == "okapi":
+        return okapi_idf(document_frequency, size, params.epsilon)
+    if params.variant == "bm25l":
+        return bm25l_idf(document_frequency, size)
+    return bm25plus_idf(document_frequency, size)
 
 
 class BM25Scorer:
@@ -87,7 +111,7 @@ class BM25Scorer:
         terms, docs, tf = _postings(encoded)
         frequency = np.bincount(terms, minlength=len(vocabulary))
         present = np.flatnonzero(frequency).tolist()
-        self.idf: dict[str, float] = reference_idf(
+        self.idf: dict[str, float] = idf_table(
             {vocabulary[n]: int(frequency[n]) for n in present}, size, params
         )
         idf = np.zeros(len(vocabulary), dtype=np.float64)
@@ -133,9 +157,9 @@ def _postings(corpus: EncodedCorpus) -> tuple[np.ndarray, np.ndarray, np.ndarray
     fit, which halves the memory of this, the biggest step of a build."""
     size, vocabulary_size = corpus.size, len(corpus.vocabulary)
     key_type = np.int32 if vocabulary_size * size < 2**31 else np.int64
-    keys = corpus.terms.astype(key_type)
-    keys *= size
-    keys += np.repeat(np.arange(size, dtype=key_type), corpus.lengths())
+    keys: np.ndarray = corpus.terms.astype(key_type)
+    np.multiply(keys, size, out=keys)
+    np.add(keys, np.repeat(np.arange(size, dtype=key_type), corpus.lengths()), out=keys)
     keys, tf = np.unique(keys, return_counts=True)
     terms, docs = np.divmod(keys, size)
     return terms, docs, tf

@@ -297,7 +297,8 @@ def find_caption_file(data_dir: Path) -> Path | None:
         return None
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in CAPTION_SUFFIXES)
     english = [p for p in files if ".en." in p.name.lower()]
-    return (english or files or [None])[0]
+    chosen = english or files
+    return chosen[0] if chosen else None
 
 
 def load_caption_dir(data_dir: Path) -> tuple[Cue, ...]:

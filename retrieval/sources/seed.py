@@ -60,8 +60,8 @@ def read_paragraphs(path: Path) -> list[Paragraph]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise LectureDataError("not UTF-8 text", path, line) from None
+        bad_line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise LectureDataError("not UTF-8 text", path, bad_line) from None
     except OSError as error:
         raise LectureDataError(f"cannot read file ({error.strerror})", path) from None
     lines = text.splitlines()

@@ -177,7 +177,7 @@ def _vtt_time(seconds: float) -> str:
 def import_youtube(
     video: str,
     out: Path,
-    catalog: Catalog,
+    catalog: Catalog | None,
     *,
     lang: str = "en",
     translate: str | None = None,
@@ -187,13 +187,16 @@ def import_youtube(
     new_lecture: NewLecture | None = None,
     extra: Mapping[str, bytes] | None = None,
 ) -> ImportSummary:
-    """Fetch a video's captions and write them as the lecture data directory `out`; with
-    `new_lecture`, also the catalog made from them (the video id is this video's)."""
+    """Fetch a video's captions and write them as the lecture data directory `out`, with
+    `catalog`, or with the catalog `new_lecture` makes from them (the video id is this
+    video's); one of the two is needed."""
+    if catalog is None and new_lecture is None:
+        raise ValueError("import_youtube needs a catalog or a new lecture")
     video_id = video_id_from(video)
     extra = dict(extra or {})
     if new_lecture is not None:
         new_lecture = replace(new_lecture, video_id=video_id)
-    elif video_id != catalog.video_id:
+    elif catalog is not None and video_id != catalog.video_id:
         log.warning(
             "video %s is not the catalog's video %s; chapters follow the catalog's times",
             video_id,
@@ -206,6 +209,7 @@ def import_youtube(
         text = new_lecture.catalog_yaml(captions.cues)
         extra[LOCAL_CATALOG] = text.encode("utf-8")
         catalog = parse_catalog(text)
+    assert catalog is not None  # given, or just made
     kind = "automatic" if captions.is_generated else "uploaded"
     source = ImportSource(
         source_type="youtube_transcript",
