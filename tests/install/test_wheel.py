@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -23,6 +24,15 @@ REPO = Path(__file__).resolve().parents[2]
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `lecture-bot` script of a fresh virtualenv with the built wheel installed."""
     root = tmp_path_factory.mktemp("install")
+    # Built from a copy: setuptools writes build/ and *.egg-info beside the sources.
+    source = root / "source"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv*", "build", "*.egg-info", ".cache", "__pycache__", "tests"
+        ),
+    )
     wheels = root / "wheels"
     subprocess.run(
         [
@@ -34,7 +44,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-deps",
             "-w",
             str(wheels),
-            str(REPO),
+            str(source),
         ],
         check=True,
         timeout=300,
