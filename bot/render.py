@@ -1,9 +1,14 @@
-"""Terminal renderings of answers, chapters and moments (the CLI's view of an Answer)."""
+"""Terminal renderings of answers, chapters, moments and lectures (the CLI's view of them).
+
+Every function takes the width to fit (`bot.terminal.terminal_width()` by default) and the
+language of its headers; text from outside (questions, captions) is cleaned of control
+characters before it is printed. Colour (bold matched words) only when asked for: the CLI asks
+only when stdout is a terminal, so a pipe gets plain text.
+"""
 
 from __future__ import annotations
 
-import textwrap
-
+from bot.terminal import clean, terminal_width, wrap
 from retrieval import timecode
 from retrieval.course import Course
 from retrieval.lecture import Catalog, Chapter, Lang, Moment
@@ -11,6 +16,34 @@ from retrieval.results import Answer, Hit, Span
 
 SNIPPET_CHARS = 320
 BOLD, RESET = "\033[1m", "\033[0m"
+INDENT = "   "
+
+# The CLI's own words, English and Korean.
+WORDS: dict[str, tuple[str, str]] = {
+    "chapter": ("Chapter {number}", "{number}장"),
+    "weak": (
+        "Only a partial match: these moments cover some of your question's words.",
+        "일부만 일치해요: 질문의 단어 중 일부만 다루는 장면이에요.",
+    ),
+    "not_covered": (
+        "Not covered in this lecture: nothing matches “{query}”.",
+        "강의에서 다루지 않는 내용 같아요: “{query}”와(과) 맞는 부분이 없어요.",
+    ),
+    "closest": ("The closest chapters:", "가장 가까운 챕터:"),
+    "korean": ("Korean", "한국어"),
+    "key_points": ("Key points", "핵심 내용"),
+    "key_moments": ("Key moments", "핵심 장면"),
+    "duration": ("Duration", "길이"),
+    "lecture_line": (
+        "{length}, {chapters} chapters, {moments} key moments",
+        "{length}, 챕터 {chapters}개, 핵심 장면 {moments}개",
+    ),
+}
+
+
+def say(key: str, lang: Lang, **values: object) -> str:
+    english, korean = WORDS[key]
+    return (korean if lang == "ko" else english).format(**values)
 
 
 def snippet(
@@ -45,104 +78,142 @@ def emphasise(text: str, spans: list[Span], before: str, after: str) -> str:
     return "".join(out)
 
 
-WEAK_MATCH = (
-    "Only a partial match: these moments cover some of your question's words.",
-    "일부만 일치해요: 질문의 단어 중 일부만 다루는 장면이에요.",
-)
-
-
 def render_answer(
-    answer: Answer, catalog: Catalog, *, color: bool = False, lectures: bool = False
+    answer: Answer,
+    catalog: Catalog,
+    *,
+    color: bool = False,
+    lectures: bool = False,
+    lang: Lang | None = None,
+    width: int | None = None,
 ) -> str:
-    """An answer; `lectures`: the course has several, so each hit names its lecture."""
+    """An answer in `lang` (default: the question's language); `lectures`: the course has
+    several, so each hit names its lecture."""
+    lang = lang or ("ko" if answer.lang == "ko" else "en")
+    width = width or terminal_width()
     if not answer.found:
-        return render_no_match(answer)
-    korean = answer.lang == "ko"
-    blocks = [render_hit(hit, color=color, korean=korean, lecture=lectures) for hit in answer.hits]
+        return render_no_match(answer, lang, width)
+    blocks = [
+        render_hit(hit, color=color, lang=lang, lecture=lectures, width=width)
+        for hit in answer.hits
+    ]
     if answer.weak:
-        blocks.insert(0, WEAK_MATCH[answer.lang == "ko"])
+        blocks.insert(0, "\n".join(wrap(say("weak", lang), width)))
     return "\n\n".join(blocks)
 
 
 def render_hit(
-    hit: Hit, *, color: bool = False, korean: bool = False, lecture: bool = False
+    hit: Hit,
+    *,
+    color: bool = False,
+    lang: Lang = "en",
+    lecture: bool = False,
+    width: int | None = None,
 ) -> str:
+    width = width or terminal_width()
+    korean = lang == "ko"
     before, after = (BOLD, RESET) if color else ("**", "**")
-    start = timecode.format_time(hit.start)
-    head = f"{hit.rank}. Chapter {hit.chapter}: {hit.chapter_title} — {start}"
+    chapter_title = hit.chapter_title_ko if korean and hit.chapter_title_ko else hit.chapter_title
+    head = (
+        f"{hit.rank}. {say('chapter', lang, number=hit.chapter)}: {chapter_title} — "
+        f"{timecode.format_time(hit.start)}"
+    )
     if lecture and hit.lecture_title:
         title = hit.lecture_title_ko if korean and hit.lecture_title_ko else hit.lecture_title
-        head = f"{hit.rank}. {title} · Chapter {hit.chapter}: {hit.chapter_title} — {start}"
-    title = hit.title_ko if korean and hit.title_ko else hit.title
-    if title:
-        head += f"\n   {title}"
-    head += f"\n   {hit.url}"
-    text, spans = snippet(hit.text, hit.spans)
-    lines = [head, _indent(emphasise(text, spans, before, after))]
+        head = f"{hit.rank}. {title} · {head.split('. ', 1)[1]}"
+    lines = wrap(head, width, INDENT, first_indent="")
+    moment = hit.title_ko if korean and hit.title_ko else hit.title
+    if moment:
+        lines += wrap(moment, width, INDENT)
+    lines += wrap(hit.url, width, INDENT)
+    text, spans = snippet(clean(hit.text), hit.spans)
+    lines += wrap(emphasise(text, spans, before, after), width, INDENT)
     if korean and hit.text_ko:
-        text_ko, spans_ko = snippet(hit.text_ko, hit.spans_ko, width=SNIPPET_CHARS // 2)
-        lines.append(_indent("한국어: " + emphasise(text_ko, spans_ko, before, after)))
+        text_ko, spans_ko = snippet(clean(hit.text_ko), hit.spans_ko, width=SNIPPET_CHARS // 2)
+        quoted = f"{say('korean', lang)}: {emphasise(text_ko, spans_ko, before, after)}"
+        lines += wrap(quoted, width, INDENT)
     return "\n".join(lines)
 
 
-def render_no_match(answer: Answer) -> str:
-    lines = [f"Not covered in this lecture: nothing matches “{_clip(answer.query, 80)}”."]
+def render_no_match(answer: Answer, lang: Lang = "en", width: int | None = None) -> str:
+    width = width or terminal_width()
+    query = _clip(clean(answer.query), 80)
+    lines = wrap(say("not_covered", lang, query=query), width)
     if answer.suggestions:
-        lines.append("The closest chapters:")
-        lines += [_chapter_line(chapter) for chapter in answer.suggestions]
+        lines.append(say("closest", lang))
+        lines += [line for c in answer.suggestions for line in _chapter_line(c, lang, width)]
     return "\n".join(lines)
 
 
-def render_lectures(course: Course, lang: Lang = "en") -> str:
+def render_lectures(course: Course, lang: Lang = "en", width: int | None = None) -> str:
     """Every lecture of the course: id, title, author, length, chapters, link."""
-    blocks = []
+    width = width or terminal_width()
+    lines: list[str] = []
     for lecture in course.lectures:
         catalog = lecture.catalog
         title = catalog.title_ko if lang == "ko" and catalog.title_ko else catalog.title
-        length = timecode.format_time(catalog.duration)
-        blocks.append(
-            f"{catalog.lecture_id}\n  {title} — {catalog.author} ({length}, "
-            f"{len(catalog.chapters)} chapters, {len(catalog.moments)} key moments)\n"
-            f"  {catalog.video_url}"
+        facts = say(
+            "lecture_line",
+            lang,
+            length=timecode.format_time(catalog.duration),
+            chapters=len(catalog.chapters),
+            moments=len(catalog.moments),
         )
-    return "\n".join(blocks)
-
-
-def render_chapter_list(catalog: Catalog, lang: Lang = "en") -> str:
-    lines = [f"{catalog.title} — {catalog.author} ({timecode.format_time(catalog.duration)})"]
-    lines += [_chapter_line(chapter, lang) for chapter in catalog.chapters]
+        lines.append(catalog.lecture_id)
+        lines += wrap(f"{title} — {catalog.author} ({facts})", width, "  ")
+        lines += wrap(catalog.video_url, width, "  ")
     return "\n".join(lines)
 
 
-def render_chapter(chapter: Chapter, catalog: Catalog, lang: Lang = "en") -> str:
-    label = "핵심 포인트" if lang == "ko" else "Key points"
-    duration = "길이" if lang == "ko" else "Duration"
-    lines = [
-        f"Chapter {chapter.number}: {chapter.display_title(lang)}",
+def render_chapter_list(catalog: Catalog, lang: Lang = "en", width: int | None = None) -> str:
+    width = width or terminal_width()
+    title = catalog.title_ko if lang == "ko" and catalog.title_ko else catalog.title
+    length = timecode.format_time(catalog.duration)
+    lines = wrap(f"{title} — {catalog.author} ({length})", width)
+    lines += [line for chapter in catalog.chapters for line in _chapter_line(chapter, lang, width)]
+    return "\n".join(lines)
+
+
+def render_chapter(
+    chapter: Chapter, catalog: Catalog, lang: Lang = "en", width: int | None = None
+) -> str:
+    width = width or terminal_width()
+    lines = wrap(
+        f"{say('chapter', lang, number=chapter.number)}: {chapter.display_title(lang)}", width
+    )
+    lines.append(
         f"{timecode.format_time(chapter.start)} – {timecode.format_time(chapter.end)}"
-        f"  ({duration} {timecode.format_time(chapter.duration)})",
-        catalog.url(chapter.start),
-        "",
-        _wrap(chapter.summary(lang)),
-        "",
-        f"{label}:",
-        *(f"  - {point}" for point in chapter.key_points(lang)),
-    ]
+        f"  ({say('duration', lang)} {timecode.format_time(chapter.duration)})"
+    )
+    lines += wrap(catalog.url(chapter.start), width)
+    if summary := chapter.summary(lang):
+        lines += ["", *wrap(summary, width)]
+    if points := chapter.key_points(lang):
+        lines += ["", f"{say('key_points', lang)}:"]
+        lines += [line for point in points for line in wrap(point, width, "    ", "  - ")]
     moments = catalog.chapter_moments(chapter.number)
     if moments:
-        lines += ["", f"{'핵심 장면' if lang == 'ko' else 'Key moments'}:"]
-        lines += [render_moment(moment, catalog, lang) for moment in moments]
+        lines += ["", f"{say('key_moments', lang)}:"]
+        lines += [render_moment(moment, catalog, lang, width) for moment in moments]
     return "\n".join(lines)
 
 
-def render_moment(moment: Moment, catalog: Catalog, lang: Lang = "en") -> str:
-    """One key moment: its time, its title and its link."""
+def render_moment(
+    moment: Moment, catalog: Catalog, lang: Lang = "en", width: int | None = None
+) -> str:
+    """One key moment: its time and title, then its link."""
+    width = width or terminal_width()
     start = timecode.format_time(moment.t)
-    return f"  {start:>8}  {moment.display_title(lang)}\n            {catalog.url(moment.t)}"
+    lines = wrap(moment.display_title(lang), width, " " * 12, first_indent=f"  {start:>8}  ")
+    lines += wrap(catalog.url(moment.t), width, " " * 12)
+    return "\n".join(lines)
 
 
-def render_moments(catalog: Catalog, chapter: int | None, lang: Lang = "en") -> str:
+def render_moments(
+    catalog: Catalog, chapter: int | None, lang: Lang = "en", width: int | None = None
+) -> str:
     """Every key moment (of one chapter, or all of them grouped by chapter)."""
+    width = width or terminal_width()
     chapters = catalog.chapters if chapter is None else (catalog.chapter(chapter),)
     lines: list[str] = []
     for each in chapters:
@@ -151,22 +222,16 @@ def render_moments(catalog: Catalog, chapter: int | None, lang: Lang = "en") -> 
             continue
         if lines:
             lines.append("")
-        lines.append(_chapter_line(each, lang).strip())
-        lines += [render_moment(moment, catalog, lang) for moment in moments]
+        lines += [line.strip() for line in _chapter_line(each, lang, width)[:1]]
+        lines += _chapter_line(each, lang, width)[1:]
+        lines += [render_moment(moment, catalog, lang, width) for moment in moments]
     return "\n".join(lines)
 
 
-def _chapter_line(chapter: Chapter, lang: Lang = "en") -> str:
+def _chapter_line(chapter: Chapter, lang: Lang, width: int) -> list[str]:
     start = timecode.format_time(chapter.start)
-    return f"  {chapter.number:>2}. {start:>8}  {chapter.display_title(lang)}"
-
-
-def _indent(text: str) -> str:
-    return textwrap.indent(_wrap(text, 96), "   ")
-
-
-def _wrap(text: str, width: int = 100) -> str:
-    return textwrap.fill(text, width=width, break_long_words=False, break_on_hyphens=False)
+    lead = f"  {chapter.number:>2}. {start:>8}  "
+    return wrap(chapter.display_title(lang), width, " " * len(lead), first_indent=lead)
 
 
 def _clip(text: str, limit: int) -> str:

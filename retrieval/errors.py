@@ -6,7 +6,18 @@ from pathlib import Path
 
 
 class LectureBotError(Exception):
-    """Base class: `str(error)` is a complete, friendly sentence for the user."""
+    """Base class: `str(error)` is a complete, friendly sentence for the user (in English).
+
+    An error a user can meet in Discord also names its message (`key`, with `values`), so a
+    front end can say it in the user's language from its own message catalogue."""
+
+    key: str = ""
+    values: dict[str, object]
+
+    def __init__(self, *args: object, key: str = "", **values: object):
+        super().__init__(*args)
+        self.key = key
+        self.values = values
 
 
 class LectureDataError(LectureBotError):

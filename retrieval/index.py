@@ -32,11 +32,14 @@ def check_query(query: str) -> str:
     """The question stripped, or QueryError when it is empty or too long to be a question."""
     text = query.strip()
     if not text:
-        raise QueryError("Please type a question, for example: what is SFT?")
+        raise QueryError("Please type a question, for example: what is SFT?", key="query_empty")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
             f"That question is {len(text):,} characters long; please keep it under "
-            f"{MAX_QUERY_CHARS:,} (a sentence or two works best)."
+            f"{MAX_QUERY_CHARS:,} (a sentence or two works best).",
+            key="too_long",
+            limit=MAX_QUERY_CHARS,
+            length=len(text),
         )
     return text
 
@@ -248,7 +251,8 @@ class Index:
         if not terms:
             raise QueryError(
                 "That question has no searchable words (only very common words, symbols or "
-                "emoji). Try a few keywords, for example: tokenization, RLHF, hallucination."
+                "emoji). Try a few keywords, for example: tokenization, RLHF, hallucination.",
+                key="query_no_words",
             )
         return terms
 

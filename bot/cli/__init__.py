@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
 
+from bot.terminal import clean
 from retrieval.errors import LectureBotError
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_BAD_INPUT = 0, 1, 2
@@ -57,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return int(args.handler(args))
         except LectureBotError as error:
-            print(f"lecture-bot: {error}", file=sys.stderr)
+            print(f"lecture-bot: {clean(str(error))}", file=sys.stderr)
             return EXIT_BAD_INPUT
         except Terminated:
             print("lecture-bot: stopped by SIGTERM", file=sys.stderr)

@@ -9,6 +9,7 @@ import sys
 from bot.cli import EXIT_BAD_INPUT, EXIT_NO_MATCH, EXIT_OK, add_data_option
 from bot.cli.loading import add_lecture_option, catalog_from, index_from
 from bot.render import render_answer
+from bot.terminal import clean
 from retrieval.course_index import CourseIndex
 from retrieval.errors import QueryError
 from retrieval.index import Index, check_query
@@ -30,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_lecture_option(parser, "search only this lecture (default: every lecture)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument(
+        "--lang", choices=("en", "ko"), help="language of the answer (default: the question's)"
+    )
     add_data_option(parser)
     parser.set_defaults(handler=run)
 
@@ -60,13 +64,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_query(args.question)
     except QueryError as error:
-        print(f"lecture-bot: {error}", file=sys.stderr)
+        print(f"lecture-bot: {clean(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     index = index_from(args)
     try:
         answer = index.answer(args.question, k=args.top, chapter=args.chapter, lecture=args.lecture)
     except QueryError as error:
-        print(f"lecture-bot: {error}", file=sys.stderr)
+        print(f"lecture-bot: {clean(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyError:
         ids = ", ".join(index.course.ids)
@@ -78,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
         many = len(index.lectures) > 1
-        print(render_answer(answer, index.catalog, color=sys.stdout.isatty(), lectures=many))
+        color = sys.stdout.isatty()  # a pipe gets plain text, never an escape sequence
+        print(render_answer(answer, index.catalog, color=color, lectures=many, lang=args.lang))
     return EXIT_OK if answer.found else EXIT_NO_MATCH
 
 

@@ -11,7 +11,7 @@ from bot.cli import EXIT_BAD_INPUT, EXIT_NO_MATCH, EXIT_OK, add_data_option
 from bot.cli.loading import add_lecture_option, catalog_from, course_from, lecture_from
 from bot.render import render_chapter, render_chapter_list, render_lectures, render_moments
 from retrieval import timecode
-from retrieval.lecture import Catalog
+from retrieval.lecture import Catalog, Lecture
 from retrieval.timing import WordClock
 
 
@@ -49,9 +49,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     moments.set_defaults(handler=list_moments)
 
     link = subparsers.add_parser(
-        "link", help="deep link, chapter and what is said at a moment (2:07:30, 7650, 2h7m30s)"
+        "link", help="deep link, chapter and what is said at a moment (2:07:30, 1시간 2분, a link)"
     )
-    link.add_argument("time", help="a moment of the lecture, e.g. 2:07:30, 7650 or 2h7m30s")
+    link.add_argument(
+        "time",
+        help="a moment of the lecture: 2:07:30, 7650, 2h7m30s, 1시간 2분 3초, 83분 or a pasted "
+        "YouTube link (its lecture is found in the course)",
+    )
     link.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_lecture_option(link, "a moment of this lecture (default: the first lecture)")
     add_data_option(link)
@@ -107,6 +111,18 @@ def list_moments(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _linked_lecture(args: argparse.Namespace) -> Lecture:
+    """The lecture `--lecture` names; else the lecture of the course a pasted YouTube link
+    points into; else the default lecture."""
+    if getattr(args, "lecture", None) or not (video := timecode.linked_video(args.time)):
+        return lecture_from(args)
+    course = course_from(args)
+    for lecture in course.lectures:
+        if lecture.catalog.video_id == video:
+            return lecture
+    return course.default  # parsing the link then says it is another video
+
+
 def _chapter_number(text: str, catalog: Catalog) -> int | None:
     """The chapter number `text` names, or None after saying which numbers exist."""
     count = len(catalog.chapters)
@@ -123,13 +139,18 @@ def _chapter_number(text: str, catalog: Catalog) -> int | None:
 
 
 def show_link(args: argparse.Namespace) -> int:
-    catalog = catalog_from(args)
-    seconds = timecode.parse(args.time, duration=catalog.duration)  # TimecodeError -> exit 2
+    # Bad input is refused before the lecture is loaded.
+    timecode.parse(args.time)
+    lecture = _linked_lecture(args)
+    catalog = lecture.catalog
+    # TimecodeError (exit 2) past the end, or for a link to a video not of this lecture.
+    seconds = timecode.parse(args.time, duration=catalog.duration, video_id=catalog.video_id)
     chapter = catalog.chapter_at(seconds)
     url = catalog.url(seconds)
-    said = WordClock(lecture_from(args)).quote_at(seconds)  # --lecture's, else the default
+    said = WordClock(lecture).quote_at(seconds)
     if args.json:
         payload = {
+            "lecture": catalog.lecture_id,
             "time": seconds,
             "url": url,
             "chapter": chapter.number,

@@ -12,6 +12,12 @@ from retrieval.catalog import load_catalog
 LINE = re.compile(r"^\s+(\d+:\d{2}(?::\d{2})?)\s{2}(\S.*)$")
 
 
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wide enough that every title fits on its line (wrapping is tested elsewhere)."""
+    monkeypatch.setenv("COLUMNS", "160")
+
+
 def test_moments_of_one_chapter(capsys: pytest.CaptureFixture[str]) -> None:
     catalog = load_catalog()
     assert main(["moments", "--chapter", "3"]) == 0

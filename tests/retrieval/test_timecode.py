@@ -124,3 +124,43 @@ def test_deep_link_floors_floats_and_clamps_negatives(seconds: float, t: int) ->
 def test_deep_link_of_a_parsed_time() -> None:
     url = timecode.deep_link(VIDEO, timecode.parse("2:07:30"))
     assert url == "https://www.youtube.com/watch?v=7xTGNNLPyMI&t=7650s"
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("1시간 2분 3초", 3723),
+        ("2시간7분", 7620),
+        ("83분", 4980),
+        ("45초", 45),
+        ("1:02:03", 3723),
+        ("3723", 3723),
+        ("1h2m3s", 3723),
+        (f"https://www.youtube.com/watch?v={VIDEO}&t=7650s", 7650),
+        (f"https://www.youtube.com/watch?v={VIDEO}&t=7650", 7650),
+        (f"youtube.com/watch?feature=share&v={VIDEO}&t=2h7m30s", 7650),
+        (f"https://youtu.be/{VIDEO}?t=7650", 7650),
+        (f"https://youtu.be/{VIDEO}?si=abc&t=1h2m3s", 3723),
+        (f"https://m.youtube.com/watch?v={VIDEO}#t=90", 90),
+        (f"https://youtu.be/{VIDEO}", 0),
+    ],
+)
+def test_korean_times_and_pasted_links(text: str, seconds: int) -> None:
+    assert timecode.parse(text, duration=DURATION, video_id=VIDEO) == seconds
+
+
+def test_a_link_to_another_video_is_refused_clearly() -> None:
+    with pytest.raises(TimecodeError, match="another video \\(T9aRN5JkmL8\\)"):
+        timecode.parse("https://youtu.be/T9aRN5JkmL8?t=30", video_id=VIDEO)
+    assert timecode.linked_video("https://youtu.be/T9aRN5JkmL8?t=30") == "T9aRN5JkmL8"
+    assert timecode.linked_video("2:07:30") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["시간", "분", "2시간 분", "https://evil.example/watch?v=7xTGNNLPyMI&t=3", "youtu.be/short",
+     "9" * 12, f"https://youtu.be/{VIDEO}?t=abc"],
+)  # fmt: skip
+def test_more_rejected_forms(text: str) -> None:
+    with pytest.raises(TimecodeError):
+        timecode.parse(text, video_id=VIDEO)
