@@ -2,13 +2,15 @@
 
 Checks, in order: the settings (.env / environment; the token's presence only, never its
 value), the catalog, the lecture data, and that the index builds. `--live` also requires a
-fresh heartbeat from the running bot (written every 30 s; stale after 90 s). Prints one line
+fresh heartbeat from the running bot (written every 30 s; stale after 90 s) that heard from
+Discord within the same 90 s. Prints one line
 per check; exits 1 with the reason on the first failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -17,7 +19,13 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from bot.cli import EXIT_NO_MATCH, EXIT_OK, add_data_option
-from bot.discord.heartbeat import STALE_AFTER, heartbeat_age, heartbeat_path, read_heartbeat
+from bot.discord.heartbeat import (
+    STALE_AFTER,
+    event_age,
+    heartbeat_age,
+    heartbeat_path,
+    read_heartbeat,
+)
 
 
 class CheckFailed(Exception):
@@ -36,7 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--live",
         action="store_true",
-        help=f"also fail when the bot's heartbeat is missing or older than {STALE_AFTER:.0f} s",
+        help=(
+            f"also fail when the bot's heartbeat is missing or older than {STALE_AFTER:.0f} s, "
+            "or the bot has not heard from Discord for that long"
+        ),
     )
     parser.add_argument("--catalog", metavar="FILE", help="catalog YAML (default: chapters/)")
     add_data_option(parser)
@@ -125,6 +136,30 @@ def live_check(path: Path, now: float | None = None) -> str:
             f"heartbeat: {path} is stale (written {age:.0f} s ago, limit {STALE_AFTER:.0f} s); "
             "the bot is stopped or hung"
         )
+    # The file is rewritten every 30 s while the process runs, connected or not: whether the
+    # bot still hears Discord is the time of its last gateway frame. Discord ACKs a heartbeat
+    # every 41.25 s, so a connected bot's is at most about 70 s old when read.
+    silent = event_age(data, now)
+    if silent is not None and silent > STALE_AFTER:
+        raise CheckFailed(
+            f"heartbeat: the bot last heard from Discord {silent:.0f} s ago (limit "
+            f"{STALE_AFTER:.0f} s); it has lost its gateway connection"
+        )
+    started = data.get("started")
+    if silent is None and isinstance(started, int | float):
+        up = (time.time() if now is None else now) - started
+        if up > STALE_AFTER:
+            raise CheckFailed(
+                f"heartbeat: the bot has not heard from Discord since it started {up:.0f} s "
+                f"ago (limit {STALE_AFTER:.0f} s); it cannot connect"
+            )
     latency = data.get("latency")
-    shown = f"{latency * 1000:.0f} ms" if isinstance(latency, int | float) else "unknown"
-    return f"heartbeat: {age:.0f} s old, gateway latency {shown}, {data.get('guilds', '?')} guilds"
+    if isinstance(latency, int | float) and math.isfinite(latency):  # older files: Infinity
+        shown = f"{latency * 1000:.0f} ms"
+    else:
+        shown = "unknown"
+    heard = f", last Discord event {silent:.0f} s ago" if silent is not None else ""
+    return (
+        f"heartbeat: {age:.0f} s old{heard}, gateway latency {shown}, "
+        f"{data.get('guilds', '?')} guilds"
+    )

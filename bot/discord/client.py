@@ -4,6 +4,8 @@ feature; `LectureTree` is the command tree with the single error handler."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import functools
 import gc
 import logging
 import time
@@ -12,13 +14,14 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import discord
 from discord import app_commands
+from discord.errors import ConnectionClosed
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket, ReconnectWebSocket
 
 from bot.discord.heartbeat import Heartbeat
-from bot.discord.i18n import LectureTranslator, lang_of, t
-from bot.discord.views import NO_MENTIONS, reply
+from bot.discord.i18n import TEXTS, Lang, LectureTranslator, lang_of, t
+from bot.discord.views import NO_MENTIONS, answer_expired, reply
 from retrieval.errors import LectureBotError, QueryError
-from retrieval.timecode import EXAMPLES
 from retrieval.timing import WordClock
 
 if TYPE_CHECKING:
@@ -59,15 +62,15 @@ class Answerer(Protocol):
     ) -> Answer: ...
 
 
-def describe_error(error: Exception, lang: str) -> tuple[str, bool]:
+def describe_error(error: Exception, language: str) -> tuple[str, bool]:
     """(message for the user, whether to log the traceback) for an app command error."""
-    lang = "ko" if lang == "ko" else "en"
+    lang: Lang = "ko" if language == "ko" else "en"
     original = getattr(error, "original", None) or error.__cause__
     if isinstance(error, app_commands.CommandOnCooldown):
         per = error.cooldown.per
         return t("cooldown", lang, per=per, retry=error.retry_after), False
-    if isinstance(error, app_commands.TransformerError) and isinstance(original, LectureBotError):
-        return t("bad_time", lang, reason=str(original), examples=EXAMPLES), False
+    if isinstance(original, LectureBotError) and original.key in TEXTS:
+        return t(original.key, lang, **original.values), False  # in the user's language
     if isinstance(original, QueryError):
         return t("bad_question", lang, reason=str(original)), False
     if isinstance(original, LectureBotError):
@@ -79,14 +82,34 @@ def describe_error(error: Exception, lang: str) -> tuple[str, bool]:
     return t("error_generic", lang), True
 
 
+UNKNOWN_INTERACTION = 10062  # Discord's error code for an expired (or unknown) interaction
+
+
+def is_unknown_interaction(error: BaseException) -> bool:
+    """Whether `error` (or the error it wraps) is Discord's "Unknown interaction"."""
+    original = getattr(error, "original", None) or error
+    return isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION
+
+
 class LectureTree(app_commands.CommandTree):
     """The command tree: one error handler for every command, replying ephemerally."""
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
     ) -> None:
-        message, log_traceback = describe_error(error, lang_of(interaction.locale))
         command = interaction.command.qualified_name if interaction.command else "?"
+        if is_unknown_interaction(error):
+            # Discord no longer knows the interaction: the reply came after its deadline (a
+            # burst, a stalled host). Nothing can reach the user any more, and a traceback per
+            # late interaction would bury the log: one line, no reply.
+            log.warning(
+                "/%s: Discord dropped the interaction before the reply (%.1f s after it was "
+                "created)",
+                command,
+                interaction_age(interaction),
+            )
+            return
+        message, log_traceback = describe_error(error, lang_of(interaction.locale))
         if log_traceback:
             log.error("command /%s failed", command, exc_info=error)
         else:
@@ -103,11 +126,13 @@ class LectureBot(commands.Bot):
     - `load_index`: builds the retriever (run once, in a thread, in `setup_hook`); `None` for a
       bot that only syncs its commands;
     - `question_cooldown`: seconds between two questions of one user;
-    - `defer_after`: seconds of thinking after which the reply is deferred (Discord allows 3);
-    - `inline_budget`: seconds within which CPU work (answering a question) runs on the event
-      loop (asyncio's own "slow callback" threshold); work slower than that, in the warm-up or
-      later, sends all later work to a thread, where the reply is deferred when it runs past
-      `defer_after` (0: always a thread);
+    - `defer_after`: seconds after Discord created an interaction (not after the bot read it)
+      at which a reply still being worked on is deferred (Discord allows 3);
+    CPU work (answering a question) always runs on the bot's one worker thread, from the
+    first question on, so a slow question never holds up the gateway and every other user
+    (docs/benchmarks.md, "A burst of 1,000 users": answering on the event loop was no faster
+    at 50 users, and in a burst every reply waited for all the work queued before it);
+    - `drain_timeout`: seconds `close()` waits for interactions being answered to finish;
     - `view_timeout`: seconds after which buttons are disabled;
     - `heartbeat_file`: where to write the heartbeat every 30 s (`bot/discord/heartbeat.py`);
     - `store`: the database of server settings (`bot/store.py`); without one, servers cannot
@@ -122,7 +147,7 @@ class LectureBot(commands.Bot):
         extensions: Sequence[str] = EXTENSIONS,
         question_cooldown: float = 3.0,
         defer_after: float = 2.0,
-        inline_budget: float = 0.1,
+        drain_timeout: float = 5.0,
         view_timeout: float = 180.0,
         heartbeat_file: Path | None = None,
         store: Store | None = None,
@@ -144,36 +169,85 @@ class LectureBot(commands.Bot):
         self._extensions = tuple(extensions)
         self.question_cooldown = question_cooldown
         self.defer_after = defer_after
-        self.inline_budget = inline_budget
-        self._inline = inline_budget > 0
         self.view_timeout = view_timeout
+        self.drain_timeout = drain_timeout
         self.heartbeat = Heartbeat(self, heartbeat_file) if heartbeat_file is not None else None
         self.index: Answerer | None = None
         self._quote_at: Callable[[float], str] | None = None
+        self._clocks: dict[str, WordClock] = {}  # the other lectures' (made on first use)
         self._cooldowns: dict[int, app_commands.Cooldown] = {}
-        self._guard_interaction_parser()
+        self._stopping = False
+        self._expiry_notes: set[asyncio.Task[None]] = set()
+        # One worker: answering is CPU-bound Python, so more threads only fight over the GIL.
+        # With asyncio's default executor (up to 6 threads) a burst of 1,000 questions cost
+        # the bot 60% more CPU than on the loop, and missed deadlines; with one thread, 20%.
+        self._worker = concurrent.futures.ThreadPoolExecutor(1, "lecture-bot-answer")
+        _guard_gateway_frames()
+        self._guard_parsers()
 
-    def _guard_interaction_parser(self) -> None:
+    def _guard_parsers(self) -> None:
         """discord.py runs gateway parsers inside its connection loop, unguarded: one malformed
-        INTERACTION_CREATE (say, without a token) would raise out of `connect()` and stop the
-        bot. Wrap that one parser so a bad payload is logged and dropped instead."""
+        event (an INTERACTION_CREATE without a token, a MESSAGE_CREATE without an author, a
+        READY without a user) would raise out of `connect()` and stop the bot. Wrap every
+        parser so a bad payload is logged in one line and dropped instead. INTERACTION_CREATE
+        also answers buttons nobody knows any more (`_parse_interaction`)."""
         parsers = self._connection.parsers
-        parse = parsers["INTERACTION_CREATE"]
+        for event, parse in list(parsers.items()):
+            if event == "INTERACTION_CREATE":
+                parse = functools.partial(self._parse_interaction, parse)
+            elif event == "READY":
+                parse = functools.partial(self._parse_ready, parse)
+            parsers[event] = functools.partial(_guarded_parse, event, parse)
 
-        def guarded(data: Any) -> None:
-            try:
-                parse(data)
-            except Exception:
-                log.exception("dropped a malformed interaction")
+    def _parse_ready(self, parse: Callable[[Any], None], data: Any) -> None:
+        # READY's parser empties the caches, the bot's own user included, before it reads the
+        # payload: a malformed READY would leave the bot without its identity, and every later
+        # interaction would fail. The identity does not change between sessions: keep it.
+        user = self._connection.user
+        try:
+            parse(data)
+        except Exception:
+            if self._connection.user is None:
+                self._connection.user = user
+            raise
 
-        parsers["INTERACTION_CREATE"] = guarded
+    def _parse_interaction(self, parse: Callable[[Any], None], data: Any) -> None:
+        if self._stopping:
+            # Shutting down: the interactions being answered finish (`close`), new ones are
+            # left to the next process (Discord says "did not respond"; nothing better to do).
+            log.info("shutting down: left interaction %s unanswered", data.get("id"))
+            return
+        if data.get("type") != 3:  # not a component (button) interaction
+            parse(data)
+            return
+        # discord.py hands a button press to the view that registered its custom_id, and drops
+        # it in silence when none did: a view that timed out, a message from before a restart,
+        # an id we never made. Whether it was dispatched shows in the view store scheduling a
+        # task for it (`ViewStore.dispatch_view` -> `add_task`, also for dynamic items).
+        store = self._connection._view_store
+        scheduled: list[asyncio.Task[None]] = []
+        add_task = store.add_task
+
+        def noting(task: asyncio.Task[None]) -> None:
+            scheduled.append(task)
+            add_task(task)
+
+        store.add_task = noting  # type: ignore[method-assign]
+        try:
+            parse(data)
+        finally:
+            del store.add_task  # back to the class's method
+        if not scheduled:
+            interaction = discord.Interaction(data=data, state=self._connection)
+            task = asyncio.create_task(answer_expired(interaction), name="lecture-bot-expired")
+            self._expiry_notes.add(task)
+            task.add_done_callback(self._expiry_notes.discard)
 
     async def setup_hook(self) -> None:
         if self._load_index is not None:
             log.info("loading the lecture index")
             self.index = await asyncio.to_thread(self._load_index)
-            slowest = await asyncio.to_thread(_warm_up, self.index)
-            self._note_thinking_time(slowest)
+            await asyncio.to_thread(_warm_up, self.index)
             # The index is built for the life of the process: keep the collector from walking
             # its objects again and again (full collections took 25-60 ms each mid-answer).
             gc.collect()
@@ -190,14 +264,31 @@ class LectureBot(commands.Bot):
         for extension in self._extensions:
             await self.load_extension(extension)
 
-    async def on_socket_event_type(self, event_type: str) -> None:
-        if self.heartbeat is not None:
-            self.heartbeat.note_event()
-
     async def close(self) -> None:
+        """Stop taking interactions, let the ones being answered finish (at most
+        `drain_timeout` seconds), then close: closing first would cut their replies off with
+        "Session is closed" tracebacks (SIGTERM under traffic)."""
+        if not self._stopping:
+            self._stopping = True
+            await self._drain()
         if self.heartbeat is not None:
             await self.heartbeat.stop()
+        self._worker.shutdown(wait=False, cancel_futures=True)
         await super().close()
+
+    async def _drain(self) -> None:
+        current = asyncio.current_task()
+        busy = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not current and task.get_name().startswith(_INTERACTION_TASKS)
+        ]
+        if not busy:
+            return
+        log.info("waiting for %d interactions being answered", len(busy))
+        _, pending = await asyncio.wait(busy, timeout=self.drain_timeout)
+        if pending:
+            log.warning("closing with %d interactions still unanswered", len(pending))
 
     async def on_ready(self) -> None:
         # Fires on every reconnect: never sync the tree here.
@@ -214,8 +305,13 @@ class LectureBot(commands.Bot):
             raise RuntimeError("the index is not loaded (this bot was built for syncing)")
         return self.index.course
 
-    def quote_at(self, seconds: float) -> str:
-        """What is said at `seconds` (a few words), or '' past the transcript."""
+    def quote_at(self, seconds: float, lecture: str | None = None) -> str:
+        """What is said at `seconds` of `lecture` (the first lecture's by default): a few
+        words, or '' past the transcript."""
+        if lecture is not None and lecture != self.catalog.lecture_id:
+            if lecture not in self._clocks:
+                self._clocks[lecture] = WordClock(self.course.lecture(lecture))
+            return self._clocks[lecture].quote_at(seconds)
         return self._quote_at(seconds) if self._quote_at is not None else ""
 
     def question_retry_after(self, user_id: int) -> app_commands.CommandOnCooldown | None:
@@ -239,34 +335,84 @@ class LectureBot(commands.Bot):
         *args: Any,
         ephemeral: bool = False,
     ) -> T:
-        """Run CPU work `func(*args)`.
+        """Run CPU work `func(*args)` on the bot's worker thread, deferring the reply once
+        `defer_after` seconds have passed since Discord created the interaction, so its
+        3-second deadline is never missed.
 
-        Work that has always been quick (the real index answers in about a millisecond) runs
-        right here on the event loop: handing it to a thread cost more than the work itself,
-        because the loop then waits for the GIL on every socket call while the thread runs
-        (bench/bot.py: p99 at 50 concurrent users about halved). Once any work has been slower
-        than `inline_budget`, work runs in a thread, and the reply is deferred if it takes
-        longer than `defer_after` seconds, so Discord's 3-second deadline is never missed."""
-        if self._inline:
-            started = time.perf_counter()
-            try:
-                return func(*args)
-            finally:
-                self._note_thinking_time(time.perf_counter() - started)
-        task = asyncio.ensure_future(asyncio.to_thread(func, *args))
-        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
-        if not done and not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        The clock starts when Discord created the interaction (its id's timestamp), not when
+        the bot read it: in a burst an interaction may wait in the socket and the loop's queue
+        for seconds. One that has already waited that long is deferred before any work."""
+        wait = self.defer_after - interaction_age(interaction)
+        if wait <= 0:
+            await self._defer(interaction, ephemeral)
+        task = asyncio.get_running_loop().run_in_executor(self._worker, func, *args)
+        if wait > 0:
+            done, _ = await asyncio.wait({task}, timeout=wait)
+            if not done:
+                await self._defer(interaction, ephemeral)
         return await task
 
-    def _note_thinking_time(self, seconds: float) -> None:
-        if self._inline and seconds > self.inline_budget:
-            self._inline = False
-            log.warning(
-                "answering took %.0f ms (budget %.0f ms): answering in a thread from now on",
-                seconds * 1000,
-                self.inline_budget * 1000,
-            )
+    @staticmethod
+    async def _defer(interaction: discord.Interaction, ephemeral: bool) -> None:
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+
+
+#: Names of the tasks that answer an interaction: discord.py's command tree and views, and ours.
+_INTERACTION_TASKS = ("CommandTree-invoker", "discord-ui-", "lecture-bot-expired")
+
+
+def _guarded_parse(event: str, parse: Callable[[Any], None], data: Any) -> None:
+    try:
+        parse(data)
+    except Exception as error:
+        what = "interaction" if event == "INTERACTION_CREATE" else f"{event} event"
+        log.warning("dropped a malformed %s (%s)", what, _brief(error))
+        log.debug("the malformed %s", what, exc_info=error)
+
+
+def _brief(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:200]
+
+
+_frames_guarded = False
+
+
+def _guard_gateway_frames() -> None:
+    """Keep one bad gateway frame from stopping the bot.
+
+    discord.py decodes every frame with orjson, which rejects a lone surrogate such as
+    `\\ud800` that other JSON decoders accept, and does gateway bookkeeping (READY's
+    session_id) before any parser runs; an exception there escapes `connect()`, and the bot
+    is gone. There is no per-client hook for it, so `DiscordWebSocket.received_message` is
+    wrapped, once per process: a frame that cannot be handled is logged in one line and
+    dropped; the connection, and the bot, go on. Reconnect requests and closes (discord.py's
+    own control flow) pass through untouched."""
+    global _frames_guarded
+    if _frames_guarded:
+        return
+    received_message = DiscordWebSocket.received_message
+
+    @functools.wraps(received_message)
+    async def guarded(ws: DiscordWebSocket, msg: Any, /) -> None:
+        try:
+            await received_message(ws, msg)
+        except (ReconnectWebSocket, ConnectionClosed):
+            raise
+        except Exception as error:
+            log.warning("dropped a gateway frame that could not be handled (%s)", _brief(error))
+
+    DiscordWebSocket.received_message = guarded  # type: ignore[method-assign]
+    _frames_guarded = True
+
+
+def interaction_age(interaction: discord.Interaction) -> float:
+    """Seconds since Discord created `interaction` (the timestamp in its snowflake id).
+
+    Measured against this host's clock: with NTP the skew is milliseconds. A clock running
+    seconds fast would defer every answer (one extra request each, still answered in time);
+    one running slow would defer too late, which is why the bot must keep NTP."""
+    return time.time() - discord.utils.snowflake_time(interaction.id).timestamp()
 
 
 async def question_check(interaction: discord.Interaction) -> bool:
@@ -280,20 +426,14 @@ async def question_check(interaction: discord.Interaction) -> bool:
     return True
 
 
-def _warm_up(index: Answerer) -> float:
+def _warm_up(index: Answerer) -> None:
     """Answer one English and one Korean question at start, so the analyzer caches and glossary
-    paths are warm before the first real question. Returns how long the slower one takes once
-    warm (each is answered a second time to measure it)."""
+    paths are warm before the first real question."""
     warm = getattr(index, "warm", None)
     if warm is not None:
         warm()  # caption timings of every moment (or paragraph), once, before any question
-    slowest = 0.0
     for question in ("what is tokenization", "토큰화란 무엇인가요"):
         _answer_quietly(index, question)
-        started = time.perf_counter()
-        _answer_quietly(index, question)
-        slowest = max(slowest, time.perf_counter() - started)
-    return slowest
 
 
 def _answer_quietly(index: Answerer, question: str) -> None:

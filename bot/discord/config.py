@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,13 +167,45 @@ class TokenRedactor(logging.Filter):
         return True
 
 
+class InteractionTokenRedactor(logging.Filter):
+    """Replaces interaction and webhook tokens with `[token]`; attach it to handlers.
+
+    Each interaction carries its own token, valid 15 minutes, with which anyone can reply as
+    the bot. discord.py writes them at DEBUG: request URLs (`/interactions/{id}/{token}/...`,
+    `/webhooks/{app}/{token}/...`) and whole gateway events (`'token': '...'`)."""
+
+    PATTERN = re.compile(
+        r"(/(?:interactions|webhooks)/\d+/)[^/?#\s'\"]+"
+        r"|((?:'token'|\"token\")\s*:\s*['\"])[^'\"]+"
+    )
+
+    @classmethod
+    def redact(cls, text: str) -> str:
+        if "token" not in text and "/interactions/" not in text and "/webhooks/" not in text:
+            return text
+        return cls.PATTERN.sub(lambda m: (m.group(1) or m.group(2)) + "[token]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:  # an error's text may hold a URL
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
 def configure_logging(settings: Settings) -> logging.Handler:
-    """Log to stderr at `settings.log_level`, scrubbing the token; returns the handler."""
+    """Log to stderr at `settings.log_level`, scrubbing the bot token and interaction tokens;
+    returns the handler."""
     handler = logging.StreamHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)-8s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
     )
     handler.addFilter(TokenRedactor(settings.token))
+    handler.addFilter(InteractionTokenRedactor())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -29,7 +29,10 @@ PER_PAGE = 3
 # Key moments of a chapter: the first few under its summary, the rest on pages of their own.
 # A line is at most MOMENT_LINE characters, so the counts fit a field and a description.
 MOMENTS_ON_CHAPTER_PAGE, MOMENTS_PER_PAGE, MOMENT_LINE = 5, 20, 200
-SNIPPET_EN, SNIPPET_KO = 560, 360
+# A hit's quote: the stretch around its best-matching words, short enough that a whole answer
+# of three hits stays well under 1,500 characters; Korean users see the translation beside a
+# shorter English one.
+QUOTE, QUOTE_BESIDE_KOREAN, QUOTE_KO = 260, 170, 150
 COLOUR = discord.Colour.blurple()
 
 __all__ = [
@@ -118,12 +121,15 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, budget: int) ->
 
 
 def highlight(text: str, spans: Sequence[tuple[int, int]], limit: int) -> str:
-    """A snippet of `text` of at most `limit` characters: matched spans bold, markdown escaped,
-    starting a little before the first match when the text is too long to show whole."""
+    """A snippet of `text` of at most `limit` characters: matched spans bold, markdown escaped
+    (only what is shown, after cutting), starting a little before the stretch of `limit`
+    characters that holds the most matched words when the text is too long to show whole."""
     merged = _merge(spans, len(text))
     start = 0
-    if len(text) > limit and merged and merged[0][0] > limit // 3:
-        start = _word_start(text, merged[0][0] - limit // 6)
+    if len(text) > limit and merged:
+        anchor = _densest(merged, limit * 2 // 3)
+        if anchor > limit // 3:
+            start = _word_start(text, anchor - limit // 6)
     budget = limit
     while budget > 0:
         rendered = _render(text, merged, start, budget)
@@ -131,6 +137,19 @@ def highlight(text: str, spans: Sequence[tuple[int, int]], limit: int) -> str:
             return rendered
         budget -= max(1, len(rendered) - limit)
     return ELLIPSIS
+
+
+def _densest(spans: list[tuple[int, int]], reach: int) -> int:
+    """Where the stretch of `reach` characters holding the most spans begins (the first such
+    span's start); two pointers over the sorted spans, so linear."""
+    best_start, best_count, last = spans[0][0], 0, 0
+    for first, (start, _) in enumerate(spans):
+        last = max(last, first)
+        while last + 1 < len(spans) and spans[last + 1][0] < start + reach:
+            last += 1
+        if last - first + 1 > best_count:
+            best_start, best_count = start, last - first + 1
+    return best_start
 
 
 def _chapter_title(catalog: Catalog, number: int, fallback: str, lang: Lang) -> str:
@@ -163,9 +182,11 @@ def hit_field(
         )
         where = f"{trim(lecture_title, 60)} · {where}"
     name = trim(f"{hit.rank}. {where} · {title}", 256)
-    value = f"{masked_link(hit.start, hit.url)} {highlight(hit.text, hit.spans, SNIPPET_EN)}"
-    if show_korean and hit.text_ko:
-        value += f"\n> **{t('korean', lang)}:** {highlight(hit.text_ko, hit.spans_ko, SNIPPET_KO)}"
+    korean = show_korean and bool(hit.text_ko)
+    quote = highlight(hit.text, hit.spans, QUOTE_BESIDE_KOREAN if korean else QUOTE)
+    value = f"{masked_link(hit.start, hit.url)} {quote}"
+    if korean:
+        value += f"\n> **{t('korean', lang)}:** {highlight(hit.text_ko, hit.spans_ko, QUOTE_KO)}"
     return name, trim(value, FIELD_LIMIT)
 
 

@@ -58,7 +58,9 @@ COMMAND_TEXT_KO: dict[str, str] = {
     "Link to a moment of the lecture and see what is said there.": (
         "강의의 특정 순간으로 가는 링크와 그때 하는 말을 보여줍니다."
     ),
-    "A time such as 2:07:30, 7650 or 2h7m30s": "시간 (예: 2:07:30, 7650, 2h7m30s)",
+    "A time such as 2:07:30, 7650, 2h7m30s, 1시간 2분, or a pasted YouTube link": (
+        "시간 (예: 2:07:30, 7650, 2h7m30s, 1시간 2분, 유튜브 링크 붙여넣기)"
+    ),
     # /help
     "How to use the lecture bot.": "강의 봇 사용법.",
     "What you need help with": "도움이 필요한 주제",
@@ -112,6 +114,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "more_results": ("More results", "결과 더 보기"),
     "share": ("Share", "공유하기"),
     "shared_by": ("Shared by {user}", "{user} 님이 공유했어요"),
+    "expired": (
+        "This answer has expired — ask again with /ask.",
+        "이 답변은 만료되었어요. /ask 로 다시 질문해 주세요.",
+    ),
     "not_yours": (
         "Only the person who asked can use these buttons. Ask your own with /ask.",
         "이 버튼은 질문한 사람만 누를 수 있어요. /ask 로 직접 질문해 보세요.",
@@ -129,9 +135,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That message has no text to ask about.",
         "그 메시지에는 질문으로 쓸 글이 없어요.",
     ),
-    "bad_time": (
-        "{reason}\nExamples: {examples}",
-        "시간을 이해하지 못했어요: {reason}\n예: {examples}",
+    "time_not_a_time": (
+        "'{text}' is not a time. Try 2:07:30, 7:47, 7650, 2h7m30s, 1시간 2분 3초 or a "
+        "YouTube link to the moment.",
+        "'{text}'은(는) 시간으로 읽을 수 없어요. 2:07:30, 7:47, 7650, 2h7m30s, 1시간 2분 3초 "
+        "또는 그 순간의 유튜브 링크로 적어 주세요.",
+    ),
+    "time_past_end": (
+        "{time} is past the end of the lecture (it is {length} long).",
+        "{time}은(는) 강의가 끝난 뒤예요 (강의 길이 {length}).",
+    ),
+    "time_other_video": (
+        "That link is to another video ({linked}), not this lecture's ({video}).",
+        "다른 영상({linked})의 링크예요. 이 강의의 영상은 {video} 이에요.",
+    ),
+    "query_empty": (
+        "Please type a question, for example: what is SFT?",
+        "질문을 입력해 주세요. 예: SFT가 뭐야?",
+    ),
+    "query_no_words": (
+        "That question has no searchable words (only very common words, symbols or emoji). "
+        "Try a few keywords, for example: tokenization, RLHF, hallucination.",
+        "검색할 만한 단어가 없는 질문이에요 (흔한 단어, 기호, 이모지뿐). 토큰화, RLHF, 환각처럼 "
+        "핵심 단어로 물어봐 주세요.",
     ),
     "no_chapter": (
         "There is no chapter {number}; pick one from 1 to {count}.",

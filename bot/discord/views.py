@@ -112,6 +112,20 @@ async def reply(
     return resource if isinstance(resource, discord.InteractionMessage) else None
 
 
+async def answer_expired(interaction: discord.Interaction) -> None:
+    """Answer a button nobody knows any more (its view timed out, its message is from before a
+    restart, or the id was never ours): an ephemeral note in the presser's language to ask
+    again, rather than Discord's "This interaction failed"."""
+    try:
+        await interaction.response.send_message(
+            t("expired", lang_of(interaction.locale)),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+    except discord.HTTPException as error:
+        log.warning("could not answer an expired button: %s", error)
+
+
 # Buttons declare a name as their custom_id and each view makes it unique: left without one,
 # discord.py draws every button's id from os.urandom, a measurable cost per answer.
 _PROCESS_TAG = secrets.token_hex(4)

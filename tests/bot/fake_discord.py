@@ -3,7 +3,10 @@
 REST (aiohttp.web): login (`GET /users/@me`), application info, `GET /gateway/bot`, command sync
 (`PUT .../commands`), interaction callbacks, webhook followups/edits and channel messages.
 Gateway (websocket, JSON text frames): HELLO, IDENTIFY -> READY, heartbeat ACK, RESUME ->
-RESUMED, and `dispatch()` of any event (INTERACTION_CREATE for the tests).
+RESUMED, and `dispatch()` of any event (INTERACTION_CREATE for the tests). Like Discord, it can
+refuse callbacks that come too late (`interaction_deadline`: 404 "Unknown interaction", code
+10062), close the gateway with a given code instead of READY (`close_on_identify`), and send
+any text frame as it is (`send_raw`, for hostile frames).
 
 Every request is recorded (`requests`) with its parsed JSON body; tests wait for the one they
 expect with `wait_for_request`, never by sleeping.
@@ -15,6 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +35,8 @@ TIMESTAMP = "2026-11-24T05:00:00.000000+00:00"
 
 OP_DISPATCH, OP_HEARTBEAT, OP_IDENTIFY, OP_RESUME = 0, 1, 2, 6
 OP_HELLO, OP_HEARTBEAT_ACK = 10, 11
+DISCORD_EPOCH_MS = 1_420_070_400_000
+UNKNOWN_INTERACTION = 10062
 
 
 @dataclass
@@ -75,6 +81,12 @@ class FakeDiscord:
         #: Callback paths (or "*") to answer with 429 once each, with this retry_after.
         self.rate_limit_next: dict[str, float] = {}
         self.messages: dict[int, dict[str, Any]] = {}
+        #: Seconds after an interaction's creation (its id's timestamp) after which its callback
+        #: is refused as Discord refuses it (None: never); `late` lists the refused ids.
+        self.interaction_deadline: float | None = None
+        self.late: list[str] = []
+        #: A gateway close code to answer the next IDENTIFY (and RESUME) with, instead of READY.
+        self.close_on_identify: int | None = None
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -280,7 +292,15 @@ class FakeDiscord:
             return self._json(self.message(request.json))
         return self._json({"message": "404: Not Found", "code": 0}, 404)
 
+    def _too_late(self, interaction_id: str) -> bool:
+        if self.interaction_deadline is None or not interaction_id.isdigit():
+            return False
+        return time.time() - created_at(int(interaction_id)) > self.interaction_deadline
+
     def callback(self, request: Request, interaction_id: str) -> web.Response:
+        if self._too_late(interaction_id):
+            self.late.append(interaction_id)
+            return self._json({"message": "Unknown interaction", "code": UNKNOWN_INTERACTION}, 404)
         retry_after = self.rate_limit_next.pop(request.path, None)
         if retry_after is None:
             retry_after = self.rate_limit_next.pop("*", None)
@@ -348,6 +368,11 @@ class FakeDiscord:
             if op == OP_HEARTBEAT:
                 self.gateway.heartbeats += 1
                 await ws.send_json({"op": OP_HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+            elif op in (OP_IDENTIFY, OP_RESUME) and self.close_on_identify is not None:
+                (self.gateway.identifies if op == OP_IDENTIFY else self.gateway.resumes).append(
+                    payload["d"]
+                )
+                await ws.close(code=self.close_on_identify, message=b"fake refusal")
             elif op == OP_IDENTIFY:
                 self.gateway.identifies.append(payload["d"])
                 await self._send_dispatch(ws, "READY", self.ready())
@@ -390,6 +415,12 @@ class FakeDiscord:
         assert self._ws is not None
         await self._send_dispatch(self._ws, event, data)
 
+    async def send_raw(self, text: str) -> None:
+        """Send `text` as one gateway frame, exactly as given (it need not be valid JSON)."""
+        await self.wait_until(lambda: self._ws is not None)
+        assert self._ws is not None
+        await self._ws.send_str(text)
+
     async def drop_connection(self, code: int = 4000) -> None:
         """Close the gateway socket as a network failure would (the client should resume)."""
         assert self._ws is not None
@@ -400,7 +431,19 @@ class FakeDiscord:
 
 # -- interaction payloads --------------------------------------------------------------------
 
-_interaction_ids = itertools.count(1_300_000_000_000_000_000)
+_sequence = itertools.count()
+
+
+def snowflake(created: float | None = None) -> int:
+    """A unique id whose timestamp is `created` (Unix seconds; default now), as Discord makes
+    them: the bot can tell from an interaction's id how long ago Discord created it."""
+    ms = int((time.time() if created is None else created) * 1000) - DISCORD_EPOCH_MS
+    return (ms << 22) | (next(_sequence) & 0x3FFFFF)
+
+
+def created_at(snowflake_id: int) -> float:
+    """The Unix time a snowflake id was made."""
+    return ((snowflake_id >> 22) + DISCORD_EPOCH_MS) / 1000
 
 
 ALL_PERMISSIONS = "2251799813685247"
@@ -457,10 +500,12 @@ def interaction(
     locale: str = "en-US",
     message: dict[str, Any] | None = None,
     permissions: str = ALL_PERMISSIONS,
+    created: float | None = None,
 ) -> dict[str, Any]:
     """An INTERACTION_CREATE payload as Discord sends it for a guild text channel, from a
-    member with `permissions` (all of them by default)."""
-    interaction_id = next(_interaction_ids)
+    member with `permissions` (all of them by default), created now (or at Unix time
+    `created`: its id says when)."""
+    interaction_id = snowflake(created)
     payload = {
         "id": str(interaction_id),
         "application_id": str(APP_ID),
@@ -581,7 +626,7 @@ def message_command(name: str, target: dict[str, Any], **kwargs: Any) -> dict[st
 def user_message(content: str, author_id: int = 1_100_000_000_000_000_050) -> dict[str, Any]:
     """A message a student wrote (the target of the "Ask the lecture" menu)."""
     return {
-        "id": str(next(_interaction_ids)),
+        "id": str(snowflake()),
         "channel_id": str(CHANNEL_ID),
         "guild_id": str(GUILD_ID),
         "author": member(author_id)["user"],

@@ -3,6 +3,7 @@ Skips with a reason when ../shared is absent; fails under CI=true (tests/conftes
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -65,7 +66,11 @@ async def test_real_off_topic_question_is_honest(real):
 async def test_real_empty_question_explains(real):
     data = await real.reply_data(slash("ask", {"question": "  "}, user_id=real.new_user()))
     assert data["flags"] == 64
-    assert data["content"].startswith("I can't search that: ")
+    assert data["content"] == "Please type a question, for example: what is SFT?"
+    korean = await real.reply_data(
+        slash("ask", {"question": "the and of"}, user_id=real.new_user(), locale="ko")
+    )
+    assert korean["content"].startswith("검색할 만한 단어가 없는 질문이에요")
 
 
 async def test_real_link_and_chapters(real):
@@ -113,3 +118,58 @@ async def test_chapter_moments_in_korean(real, real_index):
     [field] = [f for f in embed["fields"] if f["name"] == "핵심 장면"]
     first = real_index.catalog.chapter_moments(16)[0]
     assert first.title_ko[:20] in field["value"].replace("\\", "")
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [
+        ("1시간 2분 3초", 3723),
+        ("2시간7분", 7620),
+        ("83분", 4980),
+        ("1:02:03", 3723),
+        ("3723", 3723),
+        ("1h2m3s", 3723),
+        ("https://www.youtube.com/watch?v=7xTGNNLPyMI&t=3723s", 3723),
+        ("https://youtu.be/7xTGNNLPyMI?t=1h2m3s", 3723),
+    ],
+)
+async def test_link_accepts_every_way_of_writing_a_time(real, written, seconds):
+    data = await real.reply_data(slash("link", {"time": written}, user_id=real.new_user()))
+    [embed] = data["embeds"]
+    assert f"&t={seconds}s" in json.dumps(embed)
+
+
+def _embed_characters(embed: dict) -> int:
+    fields = embed.get("fields", [])
+    return sum(
+        len(part)
+        for part in (
+            embed.get("title", ""),
+            embed.get("description") or "",
+            embed.get("footer", {}).get("text", ""),
+            *(field["name"] for field in fields),
+            *(field["value"] for field in fields),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        ("what is supervised fine-tuning and why do we need it", "en-US"),
+        ("how does the model know when to use a tool like web search", "en-US"),
+        ("강화학습은 어떻게 동작해?", "ko"),
+        ("환각을 줄이는 방법이 뭐야?", "ko"),
+    ],
+)
+async def test_an_answer_is_taken_in_at_a_glance(real, question: str, locale: str):
+    data = await real.reply_data(
+        slash("ask", {"question": question}, user_id=real.new_user(), locale=locale)
+    )
+    [embed] = check_embeds(data)
+    assert len(embed["fields"]) == 3
+    assert _embed_characters(embed) < 1500
+    for field in embed["fields"]:
+        assert "**" in field["value"]  # the matched words are bold
+        quote = field["value"].split(") ", 1)[1].split("\n> ")[0]
+        assert len(quote) <= 300

@@ -43,12 +43,14 @@ class Chapters(commands.Cog):
     @app_commands.describe(
         number="Chapter number; type a number or part of the title",
         lecture="The lecture (default: this server's default lecture)",
+        private="Only you see the answer (default: everyone in the channel)",
     )
     async def chapter(
         self,
         interaction: discord.Interaction,
         number: app_commands.Range[int, 1, 99],
         lecture: app_commands.Range[str, 1, 100] | None = None,
+        private: bool = False,
     ) -> None:
         """Show one chapter: summary, key points and where it starts."""
         lang = lang_of(interaction.locale)
@@ -68,7 +70,9 @@ class Chapters(commands.Cog):
             page=pages.first_page_of(number),
             timeout=self.bot.view_timeout,
         )
-        view.message = await reply(interaction, embed=view.current_embed(), view=view)
+        view.message = await reply(
+            interaction, embed=view.current_embed(), view=view, ephemeral=private
+        )
 
     @chapter.autocomplete("number")
     async def chapter_autocomplete(
@@ -82,18 +86,23 @@ class Chapters(commands.Cog):
         return chapter_choices(catalog, str(current), lang_of(interaction.locale))
 
     @app_commands.command(name="chapters")
-    @app_commands.describe(lecture="The lecture (default: this server's default lecture)")
+    @app_commands.describe(
+        lecture="The lecture (default: this server's default lecture)",
+        private="Only you see the answer (default: everyone in the channel)",
+    )
     async def chapters(
         self,
         interaction: discord.Interaction,
         lecture: app_commands.Range[str, 1, 100] | None = None,
+        private: bool = False,
     ) -> None:
         """List every chapter with a link to where it starts."""
         lang = lang_of(interaction.locale)
         chosen = await resolve_lecture(self.bot, interaction, lecture)
         if chosen is None:
             return
-        await reply(interaction, embed=embeds.chapters_embed(chosen.catalog, lang))
+        embed = embeds.chapters_embed(chosen.catalog, lang)
+        await reply(interaction, embed=embed, ephemeral=private)
 
     @chapter.autocomplete("lecture")
     @chapters.autocomplete("lecture")

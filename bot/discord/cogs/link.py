@@ -15,15 +15,18 @@ from retrieval import timecode
 
 if TYPE_CHECKING:
     from bot.discord.client import LectureBot
+    from retrieval.course import Course
+    from retrieval.lecture import Lecture
 
 
-class LectureTime(app_commands.Transformer):
-    """`2:07:30`, `7650` or `2h7m30s` -> seconds within the lecture; a bad time raises
-    TimecodeError (reported by the tree's error handler with examples)."""
-
-    async def transform(self, interaction: discord.Interaction, value: str) -> int:
-        duration = getattr(interaction.client, "catalog", None)
-        return timecode.parse(str(value), duration=duration.duration if duration else None)
+def linked_lecture(course: Course, text: str) -> Lecture:
+    """The lecture of the course a pasted YouTube link points into, else the first one (a
+    link to another video is then refused by `timecode.parse`)."""
+    video = timecode.linked_video(text)
+    for lecture in course.lectures:
+        if lecture.catalog.video_id == video:
+            return lecture
+    return course.default
 
 
 class Link(commands.Cog):
@@ -31,16 +34,25 @@ class Link(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="link")
-    @app_commands.describe(time="A time such as 2:07:30, 7650 or 2h7m30s")
+    @app_commands.describe(
+        time="A time such as 2:07:30, 7650, 2h7m30s, 1시간 2분, or a pasted YouTube link",
+        private="Only you see the answer (default: everyone in the channel)",
+    )
     async def link(
         self,
         interaction: discord.Interaction,
-        time: app_commands.Transform[int, LectureTime],
+        time: app_commands.Range[str, 1, timecode.MAX_TIME_CHARS],
+        private: bool = False,
     ) -> None:
         """Link to a moment of the lecture and see what is said there."""
         lang = lang_of(interaction.locale)
-        quote = self.bot.quote_at(time)
-        await reply(interaction, embed=embeds.link_embed(time, self.bot.catalog, quote, lang))
+        lecture = linked_lecture(self.bot.course, str(time))
+        catalog = lecture.catalog
+        # A bad time raises TimecodeError: the tree's error handler replies with examples.
+        seconds = timecode.parse(str(time), duration=catalog.duration, video_id=catalog.video_id)
+        quote = self.bot.quote_at(seconds, catalog.lecture_id)
+        embed = embeds.link_embed(seconds, catalog, quote, lang)
+        await reply(interaction, embed=embed, ephemeral=private)
 
 
 async def setup(bot: LectureBot) -> None:

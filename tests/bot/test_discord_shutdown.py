@@ -1,0 +1,148 @@
+"""SIGTERM, as systemd sends it on `systemctl stop`: under traffic, in the first second of
+start-up (while discord.py is imported, before and while the index loads), and between two
+reconnect attempts, `lecture-bot run` exits 0 promptly with no traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import signal
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from fake_discord import FakeDiscord, guild_create, slash
+from test_discord_runner import CLI, environment
+
+_users = iter(range(1_700_000_000_000_000_000, 1_800_000_000_000_000_000))
+
+
+class Bot:
+    """`lecture-bot run` as a subprocess; its stderr read line by line as it comes."""
+
+    def __init__(self, process: asyncio.subprocess.Process):
+        self.process = process
+        self.lines: list[str] = []
+        self._reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        assert self.process.stderr is not None
+        async for line in self.process.stderr:
+            self.lines.append(line.decode(errors="replace"))
+
+    async def wait_for_line(self, pattern: str, timeout: float = 30) -> re.Match[str]:
+        """The first line matching the regular expression `pattern`, as it comes."""
+
+        async def find() -> re.Match[str]:
+            while True:
+                for line in self.lines:
+                    if match := re.search(pattern, line):
+                        return match
+                if self._reader.done():
+                    raise AssertionError(f"exited before {pattern!r}:\n{self.text[-2000:]}")
+                await asyncio.sleep(0.005)
+
+        return await asyncio.wait_for(find(), timeout)
+
+    async def exit_code(self, timeout: float = 20) -> int | None:
+        await asyncio.wait_for(self.process.wait(), timeout)
+        await self._reader
+        return self.process.returncode
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+@contextlib.asynccontextmanager
+async def spawn(
+    fake: FakeDiscord, lecture: Path, cwd: Path, *python_flags: str
+) -> AsyncIterator[Bot]:
+    """`lecture-bot run` against the fake, killed on the way out if it is still running."""
+    env = environment(fake, DISCORD_TOKEN=fake.token, LOG_LEVEL="INFO")
+    process = await asyncio.create_subprocess_exec(
+        CLI[0],
+        *python_flags,
+        *CLI[1:],
+        "run",
+        "--data",
+        str(lecture),
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        yield Bot(process)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+def assert_clean(bot: Bot, code: int | None) -> None:
+    assert code == 0, bot.text[-3000:]
+    assert "Traceback" not in bot.text, bot.text[-3000:]
+    assert " ERROR " not in bot.text, bot.text[-3000:]
+    assert "Task exception was never retrieved" not in bot.text
+    assert "SIGTERM received: shutting down" in bot.text
+
+
+async def test_sigterm_under_traffic_exits_zero_without_traceback(
+    fake: FakeDiscord, tmp_path: Path, shared_lecture_dir: Path
+):
+    async with spawn(fake, shared_lecture_dir, tmp_path) as bot:
+        await fake.wait_until(lambda: fake.gateway.identifies, timeout=30)
+        await fake.wait_connected()
+        await fake.dispatch("GUILD_CREATE", guild_create())
+        questions = ["what is tokenization", "how does pretraining work", "what is RLHF"]
+        payloads = [
+            slash("ask", {"question": questions[number % 3]}, user_id=next(_users))
+            for number in range(150)
+        ]
+        for payload in payloads:  # questions still arriving and being answered...
+            await fake.dispatch("INTERACTION_CREATE", payload)
+        await fake.wait_until(lambda: any("/callback" in r.path for r in fake.requests))
+        bot.process.send_signal(signal.SIGTERM)  # ... when the signal comes
+        assert_clean(bot, await bot.exit_code())
+    # Every question the bot had started on was answered before it closed.
+    answered = {r.path.split("/")[2] for r in fake.requests if r.path.endswith("/callback")}
+    started = [p for p in payloads if p["id"] in answered]
+    assert started and all(r.status == 200 for r in fake.requests if "/callback" in r.path)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    # `-X importtime` writes a line as each module finishes importing: aiohttp's comes while
+    # discord.py is still being imported, before anything is logged.
+    [r" aiohttp$", "starting", "loading the lecture index"],
+    ids=["while-discord-imports", "before-index", "while-index-loads"],
+)
+async def test_sigterm_during_start_up_exits_zero(
+    fake: FakeDiscord, tmp_path: Path, shared_lecture_dir: Path, moment: str
+):
+    async with spawn(fake, shared_lecture_dir, tmp_path, "-X", "importtime") as bot:
+        await bot.wait_for_line(moment)
+        bot.process.send_signal(signal.SIGTERM)
+        assert_clean(bot, await bot.exit_code())
+    assert not fake.gateway.identifies  # it stopped instead of connecting
+
+
+async def test_sigterm_between_reconnect_attempts_exits_promptly(
+    fake: FakeDiscord, tmp_path: Path, shared_lecture_dir: Path
+):
+    async with spawn(fake, shared_lecture_dir, tmp_path) as bot:
+        await fake.wait_until(lambda: fake.gateway.identifies, timeout=30)
+        await fake.wait_connected()
+        await fake.close()  # Discord unreachable: discord.py retries with a growing back-off
+        waits = r"Attempting a reconnect in (\d+\.\d+)s"
+        while float((await bot.wait_for_line(waits, timeout=60))[1]) < 2.0:
+            bot.lines = [line for line in bot.lines if not re.search(waits, line)]
+        started = time.monotonic()
+        bot.process.send_signal(signal.SIGTERM)  # in a back-off of 2 s or more
+        code = await bot.exit_code()
+        assert time.monotonic() - started < 1.5, "waited for the back-off to end"
+    assert code == 0, bot.text[-3000:]
+    assert "SIGTERM received: shutting down" in bot.text
