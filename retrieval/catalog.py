@@ -95,7 +95,7 @@ class _CatalogReader:
             raise self.fail(full_key, "is missing")
         value = mapping[name]
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise self.fail(full_key, f"must be a whole number, not {value!r}")
+            raise self.fail(full_key, f"must be a whole number, not {repr(value)[:40]}")
         if kind is str and (not isinstance(value, str) or not value.strip()):
             raise self.fail(full_key, "must be non-empty text")
         if kind is list and not isinstance(value, list):

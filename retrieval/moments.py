@@ -64,7 +64,7 @@ def _moment(entry: Any, position: int, path: Path, catalog: Catalog) -> Moment:
     chapter = entry.get("chapter")
     expected = catalog.chapter_at(seconds).number
     if chapter != expected:
-        raise fail(f"chapter is {chapter!r}, but chapter {expected} is playing at that time")
+        raise fail(f"chapter is {repr(chapter)[:20]}, but chapter {expected} is playing then")
     texts = {}
     for name in ("title", "title_ko"):
         value = entry.get(name)

@@ -61,3 +61,5 @@ def parse_yaml(text: str, what: str, path: Path | None = None) -> Any:
         raise LectureDataError(f"{what} is not valid YAML ({problem})", path, line) from None
     except RecursionError:
         raise LectureDataError(f"{what} is nested too deeply", path) from None
+    except (ValueError, OverflowError):  # e.g. an integer of thousands of digits
+        raise LectureDataError(f"{what} holds a value too large to read", path) from None

@@ -16,8 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-from dotenv import dotenv_values
-
 from bot.cli import EXIT_NO_MATCH, EXIT_OK, add_data_option
 from bot.discord.heartbeat import (
     STALE_AFTER,
@@ -66,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
 def checks(args: argparse.Namespace):
     """Yield a line per passed check; raise CheckFailed at the first failure."""
-    from bot.discord.config import ConfigError, Settings
+    from bot.discord.config import ConfigError, Settings, read_dotenv
     from bot.store import Store, default_database_path
     from retrieval.catalog import load_catalog
     from retrieval.course import load_course
@@ -121,7 +119,10 @@ def checks(args: argparse.Namespace):
     if args.live:
         # HEARTBEAT_FILE may sit in .env beside DISCORD_TOKEN (the bot gets it from there too
         # when systemd's EnvironmentFile= reads that .env).
-        dotenv = {k: v for k, v in dotenv_values(Path.cwd() / ".env").items() if v is not None}
+        try:
+            dotenv = read_dotenv(Path.cwd() / ".env")
+        except ConfigError as error:
+            raise CheckFailed(f"configuration: {error}") from None
         yield live_check(heartbeat_path({**dotenv, **os.environ}))
 
 

@@ -63,7 +63,7 @@ class Settings:
         path = Path(dotenv_path) if dotenv_path is not None else Path.cwd() / ".env"
         values: dict[str, str] = {}
         if path.is_file():
-            values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+            values.update(read_dotenv(path))
         process = os.environ if environ is None else environ
         values.update(process)
 
@@ -87,6 +87,18 @@ class Settings:
             database=Path(values["LECTURE_BOT_DB"]) if values.get("LECTURE_BOT_DB") else None,
             **_shards(values.get("SHARD_COUNT", ""), values.get("SHARD_IDS", "")),
         )
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """The settings in a `.env` file; ConfigError (one line) when it cannot be read."""
+    try:
+        return {k: v for k, v in dotenv_values(path).items() if v is not None}
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{path} is not UTF-8 text: save it as UTF-8 (KEY=value lines)."
+        ) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path} ({error.strerror}).") from None
 
 
 def _guild_id(raw: str) -> int | None:

@@ -36,6 +36,9 @@ CaptionFormat = Literal["vtt", "srt"]
 CAPTION_SUFFIXES: tuple[str, ...] = (".vtt", ".srt")
 # A 3.5-hour lecture's rolling auto-captions are 2 MB; 32 MB is a week of speech.
 MAX_CAPTION_BYTES = 32 * 1024 * 1024
+# A caption line is a few seconds of speech (under 100 characters): a longer one is cut here,
+# so no later step (alignment, links, quotes) ever works over an unbounded line.
+MAX_CUE_LINE_CHARS = 2_000
 _CONTEXT_LINES = 3  # how many recently emitted lines a rolling cue may repeat
 
 _TIMING_LINE = re.compile(
@@ -188,6 +191,7 @@ class _Deduplicator:
         self.path = path
         self.recent: list[str] = []
         self.cues: list[Cue] = []
+        self.cut_long_lines = False
 
     def run(self, captions: Sequence[webvtt.Caption], lines: Sequence[int]) -> list[Cue]:
         previous_start = -1.0
@@ -206,7 +210,7 @@ class _Deduplicator:
         return self.cues
 
     def _add(self, raw_lines: Sequence[str], start: float, end: float, line: int) -> None:
-        entries = [(raw, _plain(raw)) for raw in raw_lines]
+        entries = [(raw, _plain(raw)) for raw in map(self._bounded, raw_lines)]
         entries = [(raw, plain) for raw, plain in entries if plain]
         if any(_STRAY_TIMING.match(plain) for _, plain in entries):
             entries = self._drop_stray_cue(entries, line)
@@ -217,6 +221,22 @@ class _Deduplicator:
             else:
                 self.cues.append(Cue(start, end, plain))
             self.recent = [*self.recent, plain][-_CONTEXT_LINES:]
+
+    def _bounded(self, raw: str) -> str:
+        """`raw` cut to MAX_CUE_LINE_CHARS on a space (one warning per file)."""
+        if len(raw) <= MAX_CUE_LINE_CHARS:
+            return raw
+        if not self.cut_long_lines:
+            log.warning(
+                "%s: a caption line of %d characters was cut to %d (hostile or broken file?)",
+                self.path,
+                len(raw),
+                MAX_CUE_LINE_CHARS,
+            )
+            self.cut_long_lines = True
+        cut = raw[:MAX_CUE_LINE_CHARS]
+        space = cut.rfind(" ")
+        return cut[:space] if space > MAX_CUE_LINE_CHARS // 2 else cut
 
     def _drop_stray_cue(self, entries: list[tuple[str, str]], line: int) -> list[tuple[str, str]]:
         """A cue whose timing line is broken (`00:00:03,000 -> ...`) lands in the text of the

@@ -8,6 +8,7 @@ someone's summary and are never indexed as if they were said in the video.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from retrieval.sources.markers import MARKER, marker_seconds
 
 TRANSCRIPT_HEADING = "## 영어 원문 트랜스크립트"
 PARAGRAPH_SECONDS = 30
+MAX_PARAGRAPH_CHARS = 5_000  # ten times a 30-second paragraph
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +78,28 @@ def read_paragraphs(path: Path) -> list[Paragraph]:
                 paragraphs.append(Paragraph(marker_seconds(match.group(1)), spoken, path, number))
         elif paragraphs and _continues_paragraph(line):
             last = paragraphs[-1]
-            paragraphs[-1] = Paragraph(last.start, f"{last.text} {line.strip()}", path, last.line)
-    return paragraphs
+            if len(last.text) < MAX_PARAGRAPH_CHARS:
+                text = f"{last.text} {line.strip()}"
+                paragraphs[-1] = Paragraph(last.start, text, path, last.line)
+    return [_bounded(paragraph) for paragraph in paragraphs]
+
+
+def _bounded(paragraph: Paragraph) -> Paragraph:
+    """A paragraph cut to MAX_PARAGRAPH_CHARS (with a warning): 30 seconds of speech is about
+    500 characters, so anything far longer is a broken or hostile file, and every later step
+    (alignment with the captions, links, quotes) works over a paragraph at a time."""
+    if len(paragraph.text) <= MAX_PARAGRAPH_CHARS:
+        return paragraph
+    log.warning(
+        "%s:%d: a paragraph of %d characters was cut to %d",
+        paragraph.path,
+        paragraph.line,
+        len(paragraph.text),
+        MAX_PARAGRAPH_CHARS,
+    )
+    return Paragraph(
+        paragraph.start, paragraph.text[:MAX_PARAGRAPH_CHARS], paragraph.path, paragraph.line
+    )
 
 
 def _front_matter_end(lines: list[str], path: Path) -> int:

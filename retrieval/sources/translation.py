@@ -17,7 +17,7 @@ from pathlib import Path
 from retrieval.errors import LectureDataError
 from retrieval.lecture import Segment, SynonymGroup
 from retrieval.sources.markers import MARKER, marker_seconds
-from retrieval.sources.seed import read_front_matter
+from retrieval.sources.seed import MAX_PARAGRAPH_CHARS, read_front_matter
 from retrieval.sources.translation_alignment import Anchors, place_paragraphs
 from retrieval.timecode import format_time
 
@@ -53,8 +53,9 @@ def _has_exact_markers(lines: list[str], path: Path) -> bool:
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
+    """Each marked line's (second, text), the text cut to MAX_PARAGRAPH_CHARS."""
     return [
-        (marker_seconds(match.group(1)), match.group(2).strip())
+        (marker_seconds(match.group(1)), match.group(2).strip()[:MAX_PARAGRAPH_CHARS])
         for line in lines
         if (match := MARKER.match(line.strip())) and match.group(2).strip()
     ]

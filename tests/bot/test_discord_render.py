@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import time
 
 import discord
 import pytest
@@ -54,8 +56,22 @@ def test_trim_cuts_on_a_word_boundary_with_an_ellipsis():
         "no markdown, 한국어 텍스트도 그대로",
     ],
 )
-def test_escape_is_escape_markdown(text: str):
-    assert embeds.escape(text) == discord.utils.escape_markdown(text)
+def test_escape_shows_every_markdown_character_literally(text: str):
+    escaped = embeds.escape(text)
+    urls = re.findall(r"https?://\S+", text)
+    outside = re.sub(r"https?://\S+", "", escaped)
+    for position, char in enumerate(outside):
+        if char in "*_~|`>#-[]" and (position == 0 or outside[position - 1] != "\\"):
+            raise AssertionError(f"unescaped {char!r} in {escaped!r}")
+    assert all(url in escaped for url in urls)  # links stay links
+    assert re.sub(r"\\(.)", r"\1", outside) == re.sub(r"https?://\S+", "", text)
+
+
+def test_escape_is_linear_on_hostile_text():
+    started = time.perf_counter()
+    escaped = embeds.escape(("[" + "](") * 50_000)
+    assert time.perf_counter() - started < 1  # milliseconds; discord.py's took seconds at 4 KB
+    assert escaped.startswith("\\[\\](")
 
 
 def test_highlight_bolds_matched_words_and_escapes_the_rest():

@@ -137,6 +137,11 @@ def test_load_questions(tmp_path: Path) -> None:
         ("- q: x\n", "[0]"),
         ("- q: x\n  answers: ['1:00']\n- answers: ['1:00']\n", "[1]"),
         ("- q: x\n  answers: ['one minute']\n", "[0]"),
+        ("- q: x\n  answers: 5\n", "must be lists"),
+        ("- q: x\n  answers: [[1]]\n", "must be lists"),
+        ("- q: 5\n  answers: ['1:00']\n", "[0]"),
+        ("- q: x\n  answers: ['" + "9" * 5000 + "']\n", "[0]"),
+        ("a: &a [x, x]\nb: [*a, *a]\n", "anchors or aliases"),
     ],
 )
 def test_load_questions_errors_name_the_file(tmp_path: Path, text: str, fragment: str) -> None:
