@@ -50,17 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _configure_stdio()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    level = {0: logging.ERROR, 1: logging.WARNING}.get(args.verbose, logging.INFO)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # From the first moment: a SIGTERM while the commands' modules are still importing must
+    # stop the program as cleanly as one later (the bot exits 0 then, as systemd expects).
+    words = list(sys.argv[1:] if argv is None else argv)
+    serving = next((word for word in words if not word.startswith("-")), "") == "run"
     with _sigterm_like_ctrl_c():
         try:
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            level = {0: logging.ERROR, 1: logging.WARNING}.get(args.verbose, logging.INFO)
+            logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
             return int(args.handler(args))
         except LectureBotError as error:
             print(f"lecture-bot: {clean(str(error))}", file=sys.stderr)
             return EXIT_BAD_INPUT
         except Terminated:
+            if serving:
+                return EXIT_OK  # a stopped service, not a failure
             print("lecture-bot: stopped by SIGTERM", file=sys.stderr)
             return EXIT_TERMINATED
         except KeyboardInterrupt:
