@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
 
+from bot.settings import dotenv_applied
 from bot.terminal import clean
 from retrieval.errors import LectureBotError
 
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # stop the program as cleanly as one later (the bot exits 0 then, as systemd expects).
     words = list(sys.argv[1:] if argv is None else argv)
     serving = next((word for word in words if not word.startswith("-")), "") == "run"
-    with _sigterm_like_ctrl_c():
+    with _sigterm_like_ctrl_c(), dotenv_applied():  # every command: the same settings
         try:
             parser = build_parser()
             args = parser.parse_args(argv)

@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
 def checks(args: argparse.Namespace):
     """Yield a line per passed check; raise CheckFailed at the first failure."""
     from bot.discord.config import ConfigError, Settings, read_dotenv
+    from bot.settings import effective_settings
     from bot.store import Store, default_database_path
     from retrieval.catalog import load_catalog
     from retrieval.course import load_course
@@ -77,6 +78,8 @@ def checks(args: argparse.Namespace):
         raise CheckFailed(f"configuration: {error}") from None
     guild = f", DISCORD_GUILD_ID {settings.guild_id}" if settings.guild_id else ""
     yield f"configuration: DISCORD_TOKEN is set{guild}, LOG_LEVEL {settings.log_level}"
+    for setting in effective_settings():
+        print(f"     {setting.name} = {setting.shown}  [{setting.source}]", flush=True)
     for name, value in (("API base", settings.api_base), ("gateway", settings.gateway_url)):
         if value:
             print(

@@ -38,7 +38,9 @@ def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
 def test_check_ok(env: Path, capsys) -> None:
     code, out, err = check(capsys)
     assert code == 0, err
-    lines = out.splitlines()
+    lines = [line for line in out.splitlines() if line.startswith("ok   ")]
+    settings = [line for line in out.splitlines() if line.startswith("     ")]
+    assert any(line.strip().startswith("LECTURE_BOT_DB = ") for line in settings)
     assert [line.split(":")[0] for line in lines] == [
         "ok   configuration",
         "ok   catalog",
@@ -91,7 +93,7 @@ def test_missing_catalog_fails_with_reason(env: Path, capsys) -> None:
     code, out, err = check(capsys, "--catalog", str(env / "nowhere.yaml"))
     assert code == 1
     assert out.startswith("ok   configuration")
-    assert "catalog" not in out
+    assert "ok   catalog" not in out
     [line] = err.splitlines()
     assert line.startswith("lecture-bot check: catalog: ")
     assert "catalog file not found" in line and "nowhere.yaml" in line
