@@ -69,6 +69,9 @@ COMMAND_TEXT_KO: dict[str, str] = {
     "Time links": "시간 링크",
 }
 
+#: Message-menu names, shown in the Apps menu: translated, unlike slash command names.
+MENU_NAMES_KO: dict[str, str] = {"Ask the lecture": "강의에 질문하기"}
+
 _TRANSLATED = {Where.command_description, Where.parameter_description, Where.choice_name}
 
 
@@ -81,7 +84,13 @@ class LectureTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
-        if locale is not discord.Locale.korean or context.location not in _TRANSLATED:
+        if locale is not discord.Locale.korean:
+            return None
+        if context.location is Where.command_name and isinstance(
+            context.data, app_commands.ContextMenu
+        ):
+            return MENU_NAMES_KO.get(string.message)  # a menu's name is what users read
+        if context.location not in _TRANSLATED:
             return None
         return COMMAND_TEXT_KO.get(string.message)
 
