@@ -375,6 +375,20 @@ def chapter_moments_embed(
     return embed
 
 
+def transcript_embed(hits: Sequence[Hit], lang: Lang) -> discord.Embed:
+    """The full passage of each hit: what is said from its link to its end, and its Korean."""
+    embed = discord.Embed(title=t("transcript_title", lang), colour=COLOUR)
+    for hit in hits:
+        text = one_line(hit.text)
+        if lang == "ko" and hit.text_ko:
+            text = f"{trim(text, FIELD_LIMIT // 2)}\n> {one_line(hit.text_ko)}"
+        name = f"{hit.rank}. {format_time(hit.start)}–{format_time(hit.end)}"
+        embed.add_field(
+            name=name, value=trim(escape(trim(text, FIELD_LIMIT)), FIELD_LIMIT), inline=False
+        )
+    return embed
+
+
 def lectures_embed(course: Course, lang: Lang, default: str | None = None) -> discord.Embed:
     """Every lecture of the course: its title linking to the video, length and chapters."""
     embed = discord.Embed(

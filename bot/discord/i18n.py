@@ -184,6 +184,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{number}장 · {title} — 핵심 장면 ({part}/{parts})",
     ),
     "several_lectures": ("{count} lectures", "강의 {count}개"),
+    "show_transcript": ("Show transcript", "자막 전체 보기"),
+    "transcript_title": ("What is said in these moments", "이 장면들에서 하는 말"),
     "lectures_title": ("The course: {count} lectures", "코스: 강의 {count}개"),
     "lecture_line": (
         "{length} · {chapters} chapters · {moments} key moments",

@@ -56,6 +56,11 @@ class AnswerPages:
     def page_count(self) -> int:
         return embeds.page_count(self.answer, self.per_page)
 
+    def transcript_page(self, page: int, lang: Lang) -> discord.Embed:
+        """The full passages of a page's hits (the answer shows a quote of each)."""
+        hits = self.answer.hits[page * self.per_page : (page + 1) * self.per_page]
+        return embeds.transcript_embed(hits, lang)
+
     def format_page(self, page: int, lang: Lang) -> discord.Embed:
         if page > 0 and self._more is not None:
             self.answer, self._more = self._more(), None
@@ -145,8 +150,13 @@ class OwnedView(discord.ui.View):
         self.lang = lang
         self.message: discord.InteractionMessage | discord.WebhookMessage | None = None
 
+    #: Buttons anyone may press (what they show is private to whoever presses).
+    open_to_all: frozenset[str] = frozenset()
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        if interaction.user.id == self.owner_id or custom_id.split(":")[-1] in self.open_to_all:
             return True
         await interaction.response.send_message(
             t("not_yours", lang_of(interaction.locale)),
@@ -182,7 +192,10 @@ class OwnedView(discord.ui.View):
 
 class Paginator(OwnedView):
     """Previous / next (or "More results") over a `PageSource`, plus "Share" for private
-    answers, which posts the current page publicly."""
+    answers, which posts the current page publicly, and "Show transcript" for a source that
+    has the full passages (`transcript_page`), shown to whoever asks, only to them."""
+
+    open_to_all = frozenset({"transcript"})
 
     def __init__(
         self,
@@ -201,14 +214,19 @@ class Paginator(OwnedView):
         self.previous_page.label = t("previous", lang)
         self.next_page.label = t(next_label, lang)
         self.share.label = t("share", lang)
+        self.transcript.label = t("show_transcript", lang)
         if not shareable:
             self.remove_item(self.share)
+        if getattr(source, "transcript_page", None) is None:
+            self.remove_item(self.transcript)
         self._update_buttons()
 
     @property
     def needed(self) -> bool:
         """Whether the view has anything to offer (more than one page, or sharing)."""
-        return self.source.page_count() > 1 or self.share in self.children
+        return self.source.page_count() > 1 or any(
+            button in self.children for button in (self.share, self.transcript)
+        )
 
     def current_embed(self) -> discord.Embed:
         return self.source.format_page(self.page, self.lang)
@@ -241,6 +259,18 @@ class Paginator(OwnedView):
         self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]
     ) -> None:
         await self.show_page(interaction, self.page + 1)
+
+    @discord.ui.button(
+        label="Show transcript", custom_id="transcript", style=discord.ButtonStyle.secondary, row=0
+    )
+    async def transcript(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]
+    ) -> None:
+        lang = lang_of(interaction.locale)
+        embed = self.source.transcript_page(self.page, lang)  # type: ignore[attr-defined]
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
 
     @discord.ui.button(label="Share", custom_id="share", style=discord.ButtonStyle.success, row=0)
     async def share(self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]):

@@ -63,7 +63,7 @@ async def test_ask_replies_publicly_with_three_passages_and_more_results(harness
     # One hit beyond the first page proves there is a second; the rest waits for the button.
     assert harness.index.calls[-1] == ("what are tokens", 4, None)
     controls = buttons(data)
-    assert set(controls) == {"Previous", "More results"}  # no Share on a public answer
+    assert set(controls) == {"Previous", "More results", "Show transcript"}  # no Share here
     assert controls["Previous"]["disabled"] is True
     assert controls["More results"].get("disabled", False) is False
 
@@ -143,7 +143,7 @@ async def test_korean_user_gets_korean_labels_and_korean_text(harness: Harness):
     assert "> **한국어:** 480초에 텍스트를 **토큰으로** 자릅니다." in field["value"]
     assert "we cut text into" in field["value"]  # the English passage stays beside it
     assert embed["footer"]["text"].startswith("LLM 심층 탐구 · 결과 1–3")
-    assert set(buttons(callback.data)) == {"이전", "결과 더 보기"}
+    assert set(buttons(callback.data)) == {"이전", "결과 더 보기", "자막 전체 보기"}
 
 
 @pytest.mark.parametrize(
@@ -511,3 +511,21 @@ async def test_global_sync_only_on_demand(harness: Harness):
         "help",
         "Ask the lecture",
     }
+
+
+async def test_show_transcript_gives_anyone_the_full_passages_privately(harness: Harness):
+    owner = harness.new_user()
+    callback = await harness.interact(slash("ask", {"question": "tokens"}, user_id=owner))
+    message = harness.fake.messages[int(callback_message_id(harness, callback))]
+    transcript = buttons(callback.data)["Show transcript"]["custom_id"]
+    for user, locale in ((owner, "en-US"), (harness.new_user(), "ko")):  # not only the asker
+        shown = await harness.interact(
+            button_press(transcript, message, user_id=user, locale=locale)
+        )
+        assert shown.data["flags"] == 64  # only for whoever pressed
+        [embed] = shown.data["embeds"]
+        assert len(embed["fields"]) == 3
+        first = harness.index.answer("tokens", 9).hits[0]
+        assert first.text.split()[0] in embed["fields"][0]["value"]
+        if locale == "ko":
+            assert embed["title"] == "이 장면들에서 하는 말"

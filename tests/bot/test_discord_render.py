@@ -257,6 +257,7 @@ async def test_every_view_has_its_own_button_ids():
         for _ in range(2)
     ]
     ids = [item.custom_id for view in views for item in view.children]
-    assert len(ids) == 6 and len(set(ids)) == 6
+    assert len(ids) == 8 and len(set(ids)) == 8
     assert all(custom_id.startswith("lecture-bot:") for custom_id in ids)
-    assert {custom_id.rsplit(":", 1)[1] for custom_id in ids} == {"previous", "next", "share"}
+    names = {custom_id.rsplit(":", 1)[1] for custom_id in ids}
+    assert names == {"previous", "next", "share", "transcript"}
