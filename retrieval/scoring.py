@@ -95,7 +95,43 @@ def idf_table(
     return bm25plus_idf(document_frequency, size)
 
 
-class BM25Scorer:
+class _PostingsTable:
+    """Per-term postings (documents in order) with a precomputed weight each, plus a constant
+    per term that every document gets (BM25+'s δ·idf): what a query's scores are summed from.
+    Subclasses fill `size`, `_slot`, `_bounds`, `_docs`, `_weights` and `_constant`."""
+
+    size: int
+    _slot: dict[str, int]
+    _bounds: list[int]
+    _docs: np.ndarray
+    _weights: np.ndarray
+    _constant: np.ndarray
+
+    def postings(self, term: str) -> np.ndarray:
+        """The documents that contain `term`, in order."""
+        slot = self._slot.get(term)
+        if slot is None:
+            return np.empty(0, dtype=np.int32)
+        return self._docs[self._bounds[slot] : self._bounds[slot + 1]]
+
+    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
+        """The score of every document; `weights` scale each query term (default 1)."""
+        total = np.zeros(self.size, dtype=np.float64)
+        constant = 0.0
+        for position, term in enumerate(terms):
+            slot = self._slot.get(term)
+            if slot is None:
+                continue
+            weight = 1.0 if weights is None else weights[position]
+            start, end = self._bounds[slot], self._bounds[slot + 1]
+            total[self._docs[start:end]] += weight * self._weights[start:end]
+            constant += weight * self._constant[slot]
+        if constant:
+            total += constant
+        return total
+
+
+class BM25Scorer(_PostingsTable):
     """Term-at-a-time BM25 over precomputed (term, document) weights."""
 
     def __init__(
@@ -122,33 +158,13 @@ class BM25Scorer:
         self._docs = docs.astype(np.int32)
         self._bounds = np.searchsorted(terms, np.arange(len(vocabulary) + 1)).tolist()
         self._slot = {vocabulary[n]: n for n in present}
+        # BM25+ gives every document δ·idf of each query term, whatever its tf.
+        self._constant = np.zeros(len(vocabulary), dtype=np.float64)
+        if params.variant == "bm25plus":
+            self._constant[present] = params.delta * idf[present]
 
     def document_frequency(self, term: str) -> int:
         return len(self.postings(term))
-
-    def postings(self, term: str) -> np.ndarray:
-        """The documents that contain `term`, in order."""
-        slot = self._slot.get(term)
-        if slot is None:
-            return np.empty(0, dtype=np.int32)
-        return self._docs[self._bounds[slot] : self._bounds[slot + 1]]
-
-    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
-        """BM25 score of every document; `weights` scale each query term (default 1)."""
-        total = np.zeros(self.size, dtype=np.float64)
-        constant = 0.0
-        for position, term in enumerate(terms):
-            slot = self._slot.get(term)
-            if slot is None:
-                continue
-            weight = 1.0 if weights is None else weights[position]
-            start, end = self._bounds[slot], self._bounds[slot + 1]
-            total[self._docs[start:end]] += weight * self._weights[start:end]
-            if self.params.variant == "bm25plus":
-                constant += weight * self.params.delta * self.idf[term]
-        if constant:
-            total += constant
-        return total
 
 
 def _postings(corpus: EncodedCorpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -184,7 +200,7 @@ def _weights(params: BM25Params, idf: np.ndarray, tf: np.ndarray, norm: np.ndarr
     return tf
 
 
-class WeightedFields:
+class WeightedFields(_PostingsTable):
     """Several BM25 fields of the same documents scored as one: Σ weight × field score.
 
     Each field keeps its own statistics (IDF, length normalisation); their postings are merged
@@ -207,36 +223,9 @@ class WeightedFields:
             per_posting = np.repeat(combined, np.diff(scorer._bounds))
             keys.append(per_posting * size + scorer._docs)
             weights.append(weight * scorer._weights)
-            if scorer.params.variant == "bm25plus":
-                for term, _ in present:
-                    self._constant[self._slot[term]] += (
-                        weight * scorer.params.delta * scorer.idf[term]
-                    )
+            np.add.at(self._constant, combined, weight * scorer._constant)
         unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
         self._weights = np.bincount(inverse, weights=np.concatenate(weights))
         terms, docs = np.divmod(unique, size)
         self._docs = docs.astype(np.int32)
         self._bounds = np.searchsorted(terms, np.arange(len(vocabulary) + 1)).tolist()
-
-    def postings(self, term: str) -> np.ndarray:
-        """The documents where any field contains `term`, in order."""
-        slot = self._slot.get(term)
-        if slot is None:
-            return np.empty(0, dtype=np.int32)
-        return self._docs[self._bounds[slot] : self._bounds[slot + 1]]
-
-    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
-        """The weighted sum of the fields' BM25 scores of every document."""
-        total = np.zeros(self.size, dtype=np.float64)
-        constant = 0.0
-        for position, term in enumerate(terms):
-            slot = self._slot.get(term)
-            if slot is None:
-                continue
-            weight = 1.0 if weights is None else weights[position]
-            start, end = self._bounds[slot], self._bounds[slot + 1]
-            total[self._docs[start:end]] += weight * self._weights[start:end]
-            constant += weight * self._constant[slot]
-        if constant:
-            total += constant
-        return total

@@ -320,6 +320,11 @@ def chapter_embed(chapter: Chapter, catalog: Catalog, lang: Lang) -> discord.Emb
         embed.add_field(
             name=t("key_moments", lang), value=trim("\n".join(lines), FIELD_LIMIT), inline=False
         )
+    embed.set_footer(text=_chapter_footer(chapter, catalog, lang))
+    return embed
+
+
+def _chapter_footer(chapter: Chapter, catalog: Catalog, lang: Lang) -> str:
     footer = t(
         "chapter_footer",
         lang,
@@ -327,8 +332,7 @@ def chapter_embed(chapter: Chapter, catalog: Catalog, lang: Lang) -> discord.Emb
         number=chapter.number,
         count=len(catalog.chapters),
     )
-    embed.set_footer(text=trim(footer, FOOTER_LIMIT))
-    return embed
+    return trim(footer, FOOTER_LIMIT)
 
 
 def moment_line(moment: Moment, catalog: Catalog, lang: Lang) -> str:
@@ -364,14 +368,7 @@ def chapter_moments_embed(
         description=trim("\n".join(moment_line(m, catalog, lang) for m in moments), 4096),
         colour=COLOUR,
     )
-    footer = t(
-        "chapter_footer",
-        lang,
-        lecture=_lecture_title(catalog, lang),
-        number=chapter.number,
-        count=len(catalog.chapters),
-    )
-    embed.set_footer(text=trim(footer, FOOTER_LIMIT))
+    embed.set_footer(text=_chapter_footer(chapter, catalog, lang))
     return embed
 
 
