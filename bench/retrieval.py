@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from bench.scaled import QUESTIONS, real_lecture, scaled_lecture
+from bot.timeline import answer_timeline, timeline_png, timeline_strip
 from retrieval.evaluate import load_questions
 from retrieval.index import Index
 from retrieval.scoring import reference_model
@@ -57,6 +58,7 @@ def measure(times: int, repeats: int, ref_repeats: int) -> dict[str, Any]:
             index.answer(text, k=3)
             latencies.append((time.perf_counter() - started) * 1000)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    timeline = timeline_timings(index, questions, repeats)
 
     # Scoring alone, ours vs rank-bm25, on the index's own passages and params: the spoken
     # field of key moments (their caption words), or runs of segments whose terms are their
@@ -103,6 +105,42 @@ def measure(times: int, repeats: int, ref_repeats: int) -> dict[str, Any]:
         "rank_bm25_p99_ms": round(percentile(theirs, 99), 3),
         "rank_bm25_build_ms": round(ref_build_ms, 1),
         "scores_identical": identical,
+        **timeline,
+    }
+
+
+def timeline_timings(index: Index, questions: Sequence[str], repeats: int) -> dict[str, Any]:
+    """The /ask picture of each answered question (issue 17: < 50 ms): finding every matching
+    moment (`Index.matches`), drawing the PNG, and the terminal's one-line strip, apart."""
+    answers = [answer for answer in (index.answer(q, k=3) for q in questions) if answer.found]
+    matches: list[float] = []
+    pictures: list[float] = []
+    strips: list[float] = []
+    marks: list[int] = []
+    first = answer_timeline(index, answers[0], shown=3)
+    assert first is not None
+    timeline_png(first)  # untimed: the first picture imports Pillow and loads its font
+    for _ in range(max(1, repeats // 4)):
+        for answer in answers:
+            started = time.perf_counter()
+            timeline = answer_timeline(index, answer, shown=3)
+            matches.append((time.perf_counter() - started) * 1000)
+            assert timeline is not None
+            marks.append(len(timeline.matches))
+            started = time.perf_counter()
+            timeline_png(timeline)
+            pictures.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            timeline_strip(timeline, 80)
+            strips.append((time.perf_counter() - started) * 1000)
+    return {
+        "timeline_answers": len(pictures),
+        "timeline_matches_median": int(statistics.median(marks)),
+        "matches_p50_ms": round(percentile(matches, 50), 3),
+        "png_p50_ms": round(percentile(pictures, 50), 2),
+        "png_p99_ms": round(percentile(pictures, 99), 2),
+        "png_max_ms": round(max(pictures), 2),
+        "strip_p50_ms": round(percentile(strips, 50), 3),
     }
 
 
@@ -136,6 +174,8 @@ COLUMNS = (
     ("ours p50", "scorer_p50_ms", "{:.3f}"),
     ("rank-bm25 p50", "rank_bm25_p50_ms", "{:.3f}"),
     ("identical", "scores_identical", "{}"),
+    ("timeline png p50", "png_p50_ms", "{:.2f}"),
+    ("png p99", "png_p99_ms", "{:.2f}"),
 )
 
 
@@ -145,7 +185,10 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    note = "(times in ms; query = Index.answer(k=3); ours/rank-bm25 = scoring only)"
+    note = (
+        "(times in ms; query = Index.answer(k=3); ours/rank-bm25 = scoring only; "
+        "timeline png = drawing an answer's picture)"
+    )
     return "\n".join([*lines, note])
 
 

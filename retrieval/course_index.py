@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from retrieval.course import Course
 from retrieval.errors import QueryError
 from retrieval.index import Index, SearchConfig, check_query
+from retrieval.index_cache import cached_index
 from retrieval.passages import Passage
 from retrieval.results import Answer, Hit
 
@@ -41,8 +42,9 @@ class CourseIndex:
         self.lecture = course.default
         self.catalog = self.lecture.catalog
         self.config = config
-        self.parts = tuple(Index(Course((lecture,)), config) for lecture in course.lectures)
-        self.shared = Index(course, config)
+        # Each index is loaded from the cache when it was built before (retrieval/index_cache.py).
+        self.parts = tuple(cached_index(lecture, config) for lecture in course.lectures)
+        self.shared = cached_index(course, config)
         self.clock = self.parts[0].clock
 
     @property
@@ -86,6 +88,16 @@ class CourseIndex:
         hits = tuple(self.search(text, k))
         return Answer(query, hits, verdict.suggestions, verdict.lang, verdict.weak)
 
+    def matches(self, query: str, lecture: str | None = None) -> list[tuple[int, float]]:
+        """`Index.matches` in the lecture's own index (the one that orders its moments in an
+        answer); without `lecture`, in the lecture of the course answer's first hit."""
+        if lecture is None:
+            first = self.search(query, 1)
+            if not first:
+                return []
+            lecture = first[0].lecture
+        return self._part(lecture).matches(query)
+
     def _merge(self, text: str, ranked: list[tuple[int, Sequence[Hit]]], k: int) -> tuple[Hit, ...]:
         """Every lecture's hits in one ranking: each at its share of its lecture's best
         score, times the lecture's weight."""
@@ -119,8 +131,8 @@ class CourseIndex:
 
 
 def build_index(course: Course, config: SearchConfig | None = None) -> Index | CourseIndex:
-    config = config if config is not None else SearchConfig()
     """One lecture's `Index`, or a `CourseIndex` over several."""
+    config = config if config is not None else SearchConfig()
     if len(course.lectures) == 1:
-        return Index(course, config)
+        return cached_index(course, config)
     return CourseIndex(course, config)

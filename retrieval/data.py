@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,6 +65,7 @@ def load_lecture(
         _inputs(directory), catalog, f"realign_translation={realign_translation}"
     )
     cached = lecture_cache.load(key)
+    cues: Sequence[Cue]
     if cached is not None:
         segments, cues, notes = cached
     else:
@@ -73,7 +74,7 @@ def load_lecture(
         lecture_cache.save(key, segments, cues, notes)
     for name, level, message in notes:  # what the data's defects are, cached or not (-v)
         logging.getLogger(name).log(level, "%s", message)
-    return Lecture(catalog=catalog, segments=segments, source=directory, cues=cues)
+    return Lecture(catalog=catalog, segments=segments, source=directory, cues=cues, version=key)
 
 
 def _derive(

@@ -8,9 +8,13 @@ keeps its own IDF and the student's own word still counts.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from retrieval import korean
 from retrieval.analysis import (
@@ -59,26 +63,17 @@ class QueryExpander:
         weight: float = 1.0,
         korean_stems: str = "rules",
         phrases: bool = False,
+        saved: Mapping[str, Any] | None = None,
     ):
         """`korean_stems`: how a Korean question's content words are found: "rules" (strip
-        particles and endings, retrieval/korean.py) or "kiwi" (morpheme analysis)."""
+        particles and endings, retrieval/korean.py) or "kiwi" (morpheme analysis). `saved`:
+        what `state()` gave for the same groups and settings (a persisted index)."""
         self.analyzer = analyzer
         self.weight = weight
         self._content_spans = (
             korean_content_spans if korean_stems == "kiwi" else korean.content_spans
         )
-        self._groups: list[_Group] = []
-        for group in groups:
-            members = []
-            for term in group.terms:
-                key = normalize(term).replace(" ", "") if has_hangul(term) else ""
-                terms = tuple(analyzer.terms(term))
-                if terms:
-                    share = max(len(terms), len(term.split()))
-                    phrase = phrase_term(analyzer, term) if phrases else ""
-                    members.append(_Member(terms, key, share, phrase))
-            if len(members) > 1:
-                self._groups.append(_Group(group.kind == "korean", tuple(members)))
+        self._groups = _restore_groups(saved) if saved else _analyse(groups, analyzer, phrases)
         self.phrases = frozenset(m.phrase for g in self._groups for m in g.members if m.phrase)
         # Which groups a query may match, by the first term of each English member and the
         # first character of each Korean one.
@@ -92,6 +87,19 @@ class QueryExpander:
                     self._by_first_syllable.setdefault(first, []).append(position)
                 else:
                     self._by_first_term.setdefault(member.terms[0], []).append(position)
+
+    def state(self) -> dict[str, Any]:
+        """The analysed groups as lists of texts and arrays, for `saved`."""
+        members = [(number, m) for number, g in enumerate(self._groups) for m in g.members]
+        return {
+            "korean": np.array([group.korean for group in self._groups], dtype=bool),
+            "group": np.array([number for number, _ in members], dtype=np.int64),
+            "share": np.array([member.share for _, member in members], dtype=np.int64),
+            "hangul_key": [member.hangul_key for _, member in members],
+            "phrase": [member.phrase for _, member in members],
+            "term_counts": np.array([len(member.terms) for _, member in members], np.int64),
+            "terms": [term for _, member in members for term in member.terms],
+        }
 
     def _candidates(self, query_terms: list[str], compact_query: str) -> list[_Group]:
         """The groups a member of which may be in the query, found by the member's first
@@ -156,6 +164,46 @@ class QueryExpander:
                     terms.append(QueryTerm(member.phrase, self.weight, concept, next_spelling))
                     next_spelling += 1
         return terms
+
+
+def _analyse(groups: Sequence[SynonymGroup], analyzer: Analyzer, phrases: bool) -> list[_Group]:
+    """The groups with their spellings analysed; a group left with one spelling expands
+    nothing and is dropped."""
+    analysed = []
+    for group in groups:
+        members = []
+        for term in group.terms:
+            key = normalize(term).replace(" ", "") if has_hangul(term) else ""
+            terms = tuple(analyzer.terms(term))
+            if terms:
+                share = max(len(terms), len(term.split()))
+                phrase = phrase_term(analyzer, term) if phrases else ""
+                members.append(_Member(terms, key, share, phrase))
+        if len(members) > 1:
+            analysed.append(_Group(group.kind == "korean", tuple(members)))
+    return analysed
+
+
+def _restore_groups(saved: Mapping[str, Any]) -> list[_Group]:
+    """The groups `QueryExpander.state()` described."""
+    terms = iter(saved["terms"])
+    members: list[list[_Member]] = [[] for _ in saved["korean"]]
+    for group, share, key, phrase, count in zip(
+        saved["group"].tolist(),
+        saved["share"].tolist(),
+        saved["hangul_key"],
+        saved["phrase"],
+        saved["term_counts"].tolist(),
+        strict=True,
+    ):
+        member_terms = tuple(itertools.islice(terms, count))
+        if len(member_terms) != count:
+            raise ValueError("the saved glossary has fewer terms than its members")
+        members[group].append(_Member(member_terms, key, share, phrase))
+    return [
+        _Group(korean, tuple(group))
+        for korean, group in zip(saved["korean"].tolist(), members, strict=True)
+    ]
 
 
 def _shared(term: QueryTerm, terms: list[QueryTerm]) -> float:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
+from typing import Any
 
 import numpy as np
 
@@ -16,9 +17,10 @@ from retrieval.course import Course
 from retrieval.errors import QueryError
 from retrieval.glossary import QueryExpander, QueryTerm
 from retrieval.lecture import Catalog, Chapter, Lecture, SynonymGroup
+from retrieval.passage_terms import Highlights, SpokenTerms
 from retrieval.passages import Passage, build_moment_passages, build_passages
 from retrieval.phrases import PhraseMatcher
-from retrieval.results import Answer, Hit, Span
+from retrieval.results import Answer, Hit
 from retrieval.scoring import BM25Params, BM25Scorer, WeightedFields
 from retrieval.spelling import SpellingCorrector, has_unknown_word
 from retrieval.timing import WordClock
@@ -106,7 +108,14 @@ class Index:
     One index over every lecture of a course: the BM25 statistics are shared, so a moment of
     one lecture and a moment of another are scored on the same scale and ranked together."""
 
-    def __init__(self, source: Lecture | Course, config: SearchConfig = SearchConfig()):
+    def __init__(
+        self,
+        source: Lecture | Course,
+        config: SearchConfig = SearchConfig(),
+        saved: Mapping[str, Any] | None = None,
+    ):
+        """`saved`: what `state()` of an index of the same source and config gave (a persisted
+        index, retrieval/index_cache.py): its passages and tables are taken, not built again."""
         self.course = source if isinstance(source, Course) else Course((source,))
         self.lectures = self.course.lectures
         self.lecture = self.course.default  # where a lecture must be chosen and none was
@@ -120,6 +129,7 @@ class Index:
             weight=config.glossary_weight,
             korean_stems=config.korean_stems,
             phrases=config.phrases,
+            saved=_part(saved, "glossary"),
         )
         self.phrases = PhraseMatcher(self.analyzer, self.expander.phrases)
         # Each lecture's clock aligns a segment the first time it is asked.
@@ -129,10 +139,44 @@ class Index:
         self._segment_lecture = np.repeat(
             np.arange(len(self.lectures)), [len(lecture.segments) for lecture in self.lectures]
         )
-        self.passages = self._course_passages()
+        self.passages = self._course_passages() if saved is None else self._saved_passages(saved)
         if not self.passages:
             raise ValueError("the lecture has no transcript segments to index")
         self.by_moments = any(p.moment for p in self.passages)
+        if saved is None:
+            self._build_fields()
+        else:
+            self._restore_fields(saved)
+        # Each passage's words for highlights and moment links, analysed on first use.
+        self.highlights = Highlights(self.analyzer, self.passages, _part(saved, "highlights"))
+        self.spoken_terms = SpokenTerms(
+            self.analyzer, self.passages, self.clocks, _part(saved, "spoken_terms")
+        )
+        # Chapters of every lecture, one after the other: a passage's is found by number.
+        self.chapters = tuple(c for lecture in self.lectures for c in lecture.catalog.chapters)
+        chapter_offsets = np.cumsum([0] + [len(lec.catalog.chapters) for lec in self.lectures])
+        self._passage_chapters = np.fromiter(
+            (chapter_offsets[p.lecture] + p.chapter - 1 for p in self.passages),
+            dtype=np.int32,
+            count=len(self.passages),
+        )
+        self._passage_lectures = np.fromiter(
+            (p.lecture for p in self.passages), dtype=np.int32, count=len(self.passages)
+        )
+        self._chapter_offsets = chapter_offsets
+        chapter_params = BM25Params(variant="bm25plus")
+        if saved is None:
+            self._chapter_scorer = BM25Scorer(
+                [self.analyzer.terms(_chapter_document(c)) for c in self.chapters], chapter_params
+            )
+        else:
+            self._chapter_scorer = BM25Scorer.restore(_part(saved, "chapters"), chapter_params)
+        self._unknown_idf = math.log(len(self.passages) + 1)
+        self._saved_spelling = None if saved is None else _part(saved, "spelling")
+
+    def _build_fields(self) -> None:
+        """Analyse the passages' words and build every BM25 field."""
+        config = self.config
         first = [p.first for p in self.passages]
         last = [p.last for p in self.passages]
         # A moment with captions has its own words; windows (and moments without captions)
@@ -178,24 +222,69 @@ class Index:
             self.scorer_ko = BM25Scorer(korean.windows(first, last), config.bm25)
             if self.segment_scorer is not None:
                 self.segment_scorer_ko = BM25Scorer(korean, config.bm25)
-        self._spoken_terms: dict[int, dict[str, list[float]]] = {}
-        # Chapters of every lecture, one after the other: a passage's is found by number.
-        self.chapters = tuple(c for lecture in self.lectures for c in lecture.catalog.chapters)
-        chapter_offsets = np.cumsum([0] + [len(lec.catalog.chapters) for lec in self.lectures])
-        self._passage_chapters = np.fromiter(
-            (chapter_offsets[p.lecture] + p.chapter - 1 for p in self.passages),
-            dtype=np.int32,
-            count=len(self.passages),
-        )
-        self._passage_lectures = np.fromiter(
-            (p.lecture for p in self.passages), dtype=np.int32, count=len(self.passages)
-        )
-        self._chapter_offsets = chapter_offsets
-        self._chapter_scorer = BM25Scorer(
-            [self.analyzer.terms(_chapter_document(c)) for c in self.chapters],
-            BM25Params(variant="bm25plus"),
-        )
-        self._unknown_idf = math.log(len(self.passages) + 1)
+
+    def _restore_fields(self, saved: Mapping[str, Any]) -> None:
+        """The BM25 fields `state()` saved."""
+        for name in _FIELDS:
+            part = _part(saved, name)
+            setattr(self, name, BM25Scorer.restore(part, self.config.bm25) if part else None)
+        self.english = self.scorer
+        if self.by_moments:
+            self.english = WeightedFields.restore(_part(saved, "english"))
+
+    def state(self) -> dict[str, Any]:
+        """Everything building the index computed, as arrays and lists of texts, for
+        `Index(source, config, saved=...)`: the passages' caption words, every BM25 table,
+        each passage's analysed words (highlights, moment links) and the spelling
+        vocabulary. Analyses now whatever questions have not needed yet."""
+        passages = self.passages
+        moments = [{m: n for n, m in enumerate(lec.catalog.moments)} for lec in self.lectures]
+        state: dict[str, Any] = {
+            "passages.first": np.array([p.first for p in passages], dtype=np.int64),
+            "passages.last": np.array([p.last for p in passages], dtype=np.int64),
+            "passages.lecture": np.array([p.lecture for p in passages], dtype=np.int64),
+            "passages.moment": np.array(
+                [-1 if p.moment is None else moments[p.lecture][p.moment] for p in passages],
+                dtype=np.int64,
+            ),
+            "passages.moment_end": np.array([p.moment_end for p in passages], dtype=np.int64),
+            "passages.spoken": [p.spoken for p in passages],
+        }
+        tables: dict[str, Any] = {name: getattr(self, name) for name in _FIELDS}
+        tables |= {"chapters": self._chapter_scorer, "glossary": self.expander}
+        tables |= {"highlights": self.highlights, "spoken_terms": self.spoken_terms}
+        if self.english is not self.scorer:
+            tables["english"] = self.english
+        for name, table in tables.items():
+            if table is not None:
+                state |= {f"{name}.{key}": value for key, value in table.state().items()}
+        words, counts = self.spelling.counts
+        state |= {"spelling.words": words, "spelling.counts": np.array(counts, dtype=np.int64)}
+        return state
+
+    def _saved_passages(self, saved: Mapping[str, Any]) -> list[Passage]:
+        """The passages `state()` saved, made again from their numbers and caption words."""
+        columns = [
+            saved[f"passages.{name}"].tolist()
+            for name in ("first", "last", "lecture", "moment", "moment_end")
+        ]
+        passages = []
+        for first, last, lecture, moment, end, spoken in zip(
+            *columns, saved["passages.spoken"], strict=True
+        ):
+            catalog = self.lectures[lecture].catalog
+            passages.append(
+                Passage(
+                    first,
+                    last,
+                    self.segments[first : last + 1],
+                    None if moment < 0 else catalog.moments[moment],
+                    end,
+                    spoken,
+                    lecture,
+                )
+            )
+        return passages
 
     def _course_passages(self) -> list[Passage]:
         """Every lecture's passages: its key moments where it has them, else windows."""
@@ -224,6 +313,9 @@ class Index:
     @cached_property
     def spelling(self) -> SpellingCorrector:
         """The lecture's words for correcting typos, gathered the first time a question asks."""
+        if self._saved_spelling:
+            words, counts = self._saved_spelling["words"], self._saved_spelling["counts"]
+            return SpellingCorrector.from_counts(words, counts.tolist())
         return SpellingCorrector(
             [
                 *(segment.text for segment in self.segments),
@@ -287,6 +379,39 @@ class Index:
         )
         suggestions = self.suggest_chapters(terms, lecture=where[0]) if weak else ()
         return Answer(query, hits, suggestions, lang, weak)
+
+    def matches(self, query: str, lecture: str | None = None) -> list[tuple[int, float]]:
+        """Where the question's topic lives in one lecture: every moment (passage) that
+        mentions any of its ideas, as (start second, strength) in time order; strength is the
+        moment's ranking score as a share of the lecture's best, in (0, 1]. The lecture is
+        `lecture`, else the best-matching moment's (the answer's first hit's). Ranking is
+        untouched. QueryError as `answer`; KeyError for an unknown lecture."""
+        number = self.lecture_number(lecture)
+        terms = self.query_terms(query)
+        scores = self.ranking_scores(terms)
+        matched = self._mentions(terms)[0].any(axis=0)
+        if number is None:
+            candidates = np.flatnonzero(matched)
+            if not len(candidates):
+                return []
+            # The first of the best, as `_rank` takes it.
+            number = int(self._passage_lectures[candidates[np.argmax(scores[candidates])]])
+        positions = np.flatnonzero(matched & (self._passage_lectures == number))
+        top = float(scores[positions].max()) if len(positions) else 0.0
+        if top <= 0:
+            return []
+        strengths = scores[positions] / top
+        keep = strengths > 0
+        starts, strengths = self._passage_starts[positions[keep]], strengths[keep]
+        order = np.lexsort((strengths, starts))  # by time (then strength), as tuples sort
+        return list(zip(starts[order].tolist(), strengths[order].tolist(), strict=True))
+
+    @cached_property
+    def _passage_starts(self) -> np.ndarray:
+        """Every passage's start second (for `matches`, made the first time it is asked)."""
+        return np.fromiter(
+            (p.start for p in self.passages), dtype=np.int64, count=len(self.passages)
+        )
 
     def _where(self, chapter: int | None, lecture: str | None) -> tuple[int | None, int | None]:
         """(lecture number, global chapter index) to search in; KeyError for unknown ones."""
@@ -384,18 +509,8 @@ class Index:
         return link
 
     def _term_times(self, position: int) -> dict[str, list[float]]:
-        """When each term of a moment's caption words is spoken (analysed the first time a
-        question needs them, then kept)."""
-        table = self._spoken_terms.get(position)
-        if table is None:
-            passage = self.passages[position]
-            table = {}
-            clock = self.clocks[passage.lecture]
-            for time, word in zip(*clock.timed_words(passage.start, passage.end), strict=True):
-                for term in self.analyzer.terms(word):
-                    table.setdefault(term, []).append(time)
-            self._spoken_terms[position] = table
-        return table
+        """When each term of a moment's caption words is spoken."""
+        return self.spoken_terms.times(position)
 
     def warm(self) -> None:
         """Do now what the first questions would otherwise pay for: every moment's spoken
@@ -406,6 +521,8 @@ class Index:
         for lecture, clock in zip(self.lectures, self.clocks, strict=True):
             if not (self.config.moments and lecture.catalog.moments):
                 clock.align_all()
+        if self.config.correct_spelling:
+            self.spelling.warm()
 
     def _window_links(self, terms: list[QueryTerm]) -> Callable[[int], int]:
         """Where the link of each window passage lands: in its best-matching segment, at the
@@ -581,10 +698,10 @@ class Index:
             end=passage.end,
             url=catalog.url(scored.link),
             text=passage.text,
-            spans=_spans(self.analyzer.occurrences(passage.text, wanted)),
+            spans=self.highlights.spans(scored.passage, False, wanted),
             score=scored.score,
             text_ko=passage.text_ko,
-            spans_ko=_spans(self.analyzer.occurrences(passage.text_ko, wanted)),
+            spans_ko=self.highlights.spans(scored.passage, True, wanted),
             title=passage.moment.title if passage.moment else "",
             title_ko=passage.moment.title_ko if passage.moment else "",
             lecture=catalog.lecture_id,
@@ -655,15 +772,16 @@ def _densest_time(term_times: dict[str, list[float]], weights: dict[str, float])
     return best_time
 
 
-def _spans(tokens: list[Token]) -> tuple[Span, ...]:
-    """The character spans of `tokens` (in text order), touching ones merged."""
-    spans: list[Span] = []
-    for token in tokens:
-        if spans and token.start <= spans[-1][1] + 1:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], token.end))
-        else:
-            spans.append((token.start, token.end))
-    return tuple(spans)
+# The BM25 fields an index may have (None when it does not), by attribute name.
+_FIELDS = ("scorer", "segment_scorer", "authored", "scorer_ko", "segment_scorer_ko")
+
+
+def _part(saved: Mapping[str, Any] | None, name: str) -> dict[str, Any]:
+    """The entries of `saved` named `name.*`, without the prefix ({} when there are none)."""
+    if saved is None:
+        return {}
+    prefix = name + "."
+    return {key[len(prefix) :]: value for key, value in saved.items() if key.startswith(prefix)}
 
 
 def _unknown(lecture: str) -> int:

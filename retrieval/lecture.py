@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -137,7 +138,11 @@ class Lecture:
     catalog: Catalog
     segments: tuple[Segment, ...]
     source: Path | None = None
-    cues: tuple[Cue, ...] = field(default=())
+    # A tuple, or the cues of a cached lecture, each made when asked for (lecture_cache).
+    cues: Sequence[Cue] = field(default=())
+    # A digest of the files and options the transcript was derived from (the key of
+    # retrieval/lecture_cache.py); "" for a lecture made in memory.
+    version: str = ""
 
     def segment_at(self, seconds: float) -> Segment | None:
         """The segment being spoken at `seconds`, or None past the transcript's end."""

@@ -16,12 +16,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import operator
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, cast, overload
 
 import numpy as np
 from platformdirs import user_cache_path
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 
 
 def cache_dir() -> Path:
+    """Where every cache of the project lives: derived lectures (here), built indexes
+    (retrieval/index_cache.py) and parsed YAML files (retrieval/yaml_files.py)."""
     if configured := os.environ.get(CACHE_ENV, "").strip():
         return Path(configured).expanduser()
     return user_cache_path("lecture-bot", appauthor=False)
@@ -65,7 +69,7 @@ def _code_version() -> str:
 Note = tuple[str, int, str]  # logger name, level, message: what deriving said about the data
 
 
-def load(key: str) -> tuple[tuple[Segment, ...], tuple[Cue, ...], list[Note]] | None:
+def load(key: str) -> tuple[tuple[Segment, ...], StoredCues, list[Note]] | None:
     path = cache_dir() / f"lecture-{key}.npz"
     if not path.is_file():
         return None
@@ -84,12 +88,11 @@ def load(key: str) -> tuple[tuple[Segment, ...], tuple[Cue, ...], list[Note]] | 
                     strict=True,
                 )
             )
-            cue_texts = _texts(data["cue_text"], data["cue_text_offsets"])
-            cues = tuple(
-                Cue(start, end, text)
-                for start, end, text in zip(
-                    data["cue_start"].tolist(), data["cue_end"].tolist(), cue_texts, strict=True
-                )
+            cues = StoredCues(
+                data["cue_start"],
+                data["cue_end"],
+                data["cue_text"].tobytes(),
+                data["cue_text_offsets"].tolist(),
             )
             notes = [
                 (name, int(level), message)
@@ -97,7 +100,8 @@ def load(key: str) -> tuple[tuple[Segment, ...], tuple[Cue, ...], list[Note]] | 
                     note.split("\t", 2) for note in _texts(data["notes"], data["notes_offsets"])
                 )
             ]
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        # BadZipFile: a truncated file (its zip directory is at the end)
         log.debug("ignoring the lecture cache %s: %s", path, error)
         return None
     return segments, cues, notes
@@ -128,6 +132,57 @@ def save(
         os.replace(handle.name, directory / f"lecture-{key}.npz")
     except OSError as error:
         log.debug("could not save the lecture cache in %s: %s", directory, error)
+
+
+class StoredCues(Sequence[Cue]):
+    """A cached lecture's caption cues, each made into a `Cue` when it is asked for: a command
+    that answers from a cached index looks at none of them, and making all 41,000 of the first
+    lecture's was a third of its cached load. Equal to the tuple of the same cues."""
+
+    def __init__(self, starts: np.ndarray, ends: np.ndarray, texts: bytes, offsets: list[int]):
+        if not len(starts) == len(ends) == len(offsets) - 1:
+            raise ValueError("cue arrays of different lengths")
+        self._starts, self._ends, self._texts, self._offsets = starts, ends, texts, offsets
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Cue: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Cue, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Cue | tuple[Cue, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self._cue, range(len(self))[index]))
+        return self._cue(range(len(self))[index])  # IndexError, negative indices
+
+    def __iter__(self) -> Iterator[Cue]:
+        if not len(self):
+            return
+        yield self._cue(0)  # often all a caller needs ("are there timings?")
+        starts, ends = self._starts.tolist(), self._ends.tolist()  # the rest, in bulk
+        texts, offsets = self._texts, self._offsets
+        for position in range(1, len(starts)):
+            text = texts[offsets[position] : offsets[position + 1]]
+            yield Cue(starts[position], ends[position], text.decode("utf-8", "surrogatepass"))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(map(operator.eq, self, other))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"StoredCues({len(self)} cues)"
+
+    def _cue(self, position: int) -> Cue:
+        start, end = self._offsets[position], self._offsets[position + 1]
+        text = self._texts[start:end].decode("utf-8", errors="surrogatepass")
+        return Cue(float(self._starts[position]), float(self._ends[position]), text)
 
 
 def _blob(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

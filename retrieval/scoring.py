@@ -16,14 +16,16 @@ implemented by rank-bm25 0.2.2):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
-import rank_bm25
 
 from retrieval.corpus import EncodedCorpus
+
+if TYPE_CHECKING:  # rank-bm25 is the reference of the tests and benchmarks, not of a search
+    import rank_bm25
 
 Variant = Literal["okapi", "bm25l", "bm25plus"]
 
@@ -39,6 +41,8 @@ class BM25Params:
 
 def reference_model(corpus: Sequence[Sequence[str]], params: BM25Params) -> rank_bm25.BM25:
     """The rank-bm25 model our scorer reproduces."""
+    import rank_bm25
+
     docs = [list(doc) for doc in corpus]
     if params.variant == "okapi":
         return rank_bm25.BM25Okapi(docs, k1=params.k1, b=params.b, epsilon=params.epsilon)
@@ -46,6 +50,8 @@ def reference_model(corpus: Sequence[Sequence[str]], params: BM25Params) -> rank
 
 
 def _model_class(params: BM25Params) -> type[rank_bm25.BM25]:
+    import rank_bm25
+
     classes = {
         "okapi": rank_bm25.BM25Okapi,
         "bm25l": rank_bm25.BM25L,
@@ -107,6 +113,32 @@ class _PostingsTable:
     _weights: np.ndarray
     _constant: np.ndarray
 
+    def state(self) -> dict[str, Any]:
+        """The table as a list of terms and arrays, for `restore` (a persisted index)."""
+        return {
+            "terms": list(self._slot),
+            "slots": np.fromiter(self._slot.values(), dtype=np.int64, count=len(self._slot)),
+            "bounds": np.array(self._bounds, dtype=np.int64),
+            "docs": self._docs,
+            "weights": self._weights,
+            "constant": self._constant,
+            "size": np.array(self.size, dtype=np.int64),
+        }
+
+    @classmethod
+    def _restored(cls, state: Mapping[str, Any]) -> Self:
+        """The table `state()` described, as it was (no statistic is computed again)."""
+        table = cls.__new__(cls)
+        table.size = int(state["size"])
+        table._slot = dict(zip(state["terms"], state["slots"].tolist(), strict=True))
+        table._bounds = state["bounds"].tolist()
+        table._docs = state["docs"]
+        table._weights = state["weights"]
+        table._constant = state["constant"]
+        if len(table._docs) != len(table._weights) or table._bounds[-1] != len(table._docs):
+            raise ValueError("postings of different lengths")
+        return table
+
     def postings(self, term: str) -> np.ndarray:
         """The documents that contain `term`, in order."""
         slot = self._slot.get(term)
@@ -165,6 +197,18 @@ class BM25Scorer(_PostingsTable):
 
     def document_frequency(self, term: str) -> int:
         return len(self.postings(term))
+
+    def state(self) -> dict[str, Any]:
+        terms = list(self._slot)
+        return super().state() | {"idf": np.array([self.idf[t] for t in terms], dtype=np.float64)}
+
+    @classmethod
+    def restore(cls, state: Mapping[str, Any], params: BM25Params) -> BM25Scorer:
+        """The scorer `state()` described, built with `params`."""
+        scorer = cls._restored(state)
+        scorer.params = params
+        scorer.idf = dict(zip(state["terms"], state["idf"].tolist(), strict=True))
+        return scorer
 
 
 def _postings(corpus: EncodedCorpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -229,3 +273,8 @@ class WeightedFields(_PostingsTable):
         terms, docs = np.divmod(unique, size)
         self._docs = docs.astype(np.int32)
         self._bounds = np.searchsorted(terms, np.arange(len(vocabulary) + 1)).tolist()
+
+    @classmethod
+    def restore(cls, state: Mapping[str, Any]) -> WeightedFields:
+        """The merged fields `state()` described."""
+        return cls._restored(state)

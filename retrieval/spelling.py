@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import Any
 
 from retrieval.analysis import normalize
 
@@ -41,6 +40,23 @@ class SpellingCorrector:
         self._counts = counts
         self._words = list(counts)
 
+    def warm(self) -> None:
+        """Load the edit-distance library now rather than at the first unknown word."""
+        _matcher()
+
+    @classmethod
+    def from_counts(cls, words: Sequence[str], counts: Sequence[int]) -> SpellingCorrector:
+        """The corrector whose `words` and `counts` were these (a persisted index)."""
+        corrector = cls(())
+        corrector._counts = Counter(dict(zip(words, counts, strict=True)))
+        corrector._words = list(words)
+        return corrector
+
+    @property
+    def counts(self) -> tuple[list[str], list[int]]:
+        """The lecture's words, in the order ties are broken, and how often each is used."""
+        return self._words, [self._counts[word] for word in self._words]
+
     def correct(self, question: str, is_known: Callable[[str], bool]) -> str:
         """`question` with each unknown word (by `is_known`) replaced by its correction."""
         normalized = normalize(question)
@@ -55,10 +71,11 @@ class SpellingCorrector:
 
     def suggest(self, word: str) -> str | None:
         """The lecture's word closest to `word`, or None when none is close enough."""
-        found = process.extract(
+        extract, distance = _matcher()
+        found = extract(
             word,
             self._words,
-            scorer=Levenshtein.distance,
+            scorer=distance,
             score_cutoff=max_edits(word),
             limit=CANDIDATES,
         )
@@ -66,3 +83,13 @@ class SpellingCorrector:
             return None
         best = min(found, key=lambda match: (match[1], -self._counts[match[0]]))
         return best[0]
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> tuple[Any, Any]:
+    """rapidfuzz's `process.extract` and Levenshtein distance, imported on first use: only a
+    question with an unknown word needs them."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    return process.extract, Levenshtein.distance

@@ -67,9 +67,11 @@ class WordClock:
                 words.append(match.group())
         return times, words
 
-    @property
+    @cached_property
     def has_timings(self) -> bool:
-        return bool(self._cues) and bool(self._spoken[0])
+        """Whether any caption word is timed: some cue has a word (known without laying out
+        every word, which a loaded index may never need)."""
+        return any(cue.text and not cue.text.isspace() for cue in self._cues)
 
     def words_between(self, start: float, end: float) -> str:
         """The caption words spoken from `start` up to (not including) `end`."""

@@ -5,17 +5,32 @@ These files may come from someone else: a file is read only up to `MAX_YAML_BYTE
 laughs" file would otherwise expand to gigabytes in whatever walks it), and nesting too deep to
 be a real document is a data error rather than a RecursionError. libyaml's C parser is used
 when PyYAML has it: the catalog parses several times faster than with the pure-Python one.
+
+Even so, parsing the first lecture's catalog and key moments cost about 30 ms at every start
+of every command. A file's parsed document is therefore kept as JSON in the cache directory
+(retrieval/lecture_cache.py's), named by the file and a digest of its bytes, this module and
+PyYAML's version: the next read of the same bytes is a JSON parse (about 1 ms), and a changed
+file replaces its earlier JSON. Only a document that JSON gives back exactly is kept (no
+dates, no non-text keys), and a cache file that cannot be read or written is ignored: it only
+saves time.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
 import re
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from retrieval.errors import LectureDataError
+from retrieval.lecture_cache import cache_dir
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
 # Where an anchor (`&a`) or alias (`*a`) could start: after a line start, a space or a flow
@@ -23,6 +38,7 @@ MAX_YAML_BYTES = 4 * 1024 * 1024
 # "Q&A" and "5 * 3" do not match).
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\{,:-])[&*][^\s\[\]\{\},]", re.MULTILINE)
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+log = logging.getLogger(__name__)
 
 
 def read_yaml(path: Path | str, what: str) -> Any:
@@ -43,7 +59,48 @@ def read_yaml(path: Path | str, what: str) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LectureDataError(f"{what} is not UTF-8 text", path) from None
-    return parse_yaml(text, what, path)
+    # Named by the file, then by its bytes: the JSON of an earlier version of the file is
+    # removed when this one is kept.
+    cached = cache_dir() / f"yaml-{_digest(str(path.resolve()).encode())}-{_digest(data)}.json"
+    try:
+        return json.loads(cached.read_bytes())
+    except (OSError, ValueError):  # not parsed before (or a broken cache file): parse
+        pass
+    document = parse_yaml(text, what, path)
+    _keep(cached, document)
+    return document
+
+
+@lru_cache(maxsize=1)
+def _version() -> bytes:
+    here = Path(__file__).read_bytes()
+    return hashlib.sha256(here + yaml.__version__.encode()).digest()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(_version() + data).hexdigest()[:24]
+
+
+def _keep(path: Path, document: Any) -> None:
+    """Save `document` as JSON at `path` when JSON gives it back exactly."""
+    try:
+        encoded = json.dumps(document, ensure_ascii=False, allow_nan=False)
+        if json.loads(encoded) != document:  # e.g. integer keys, which JSON makes text
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+            try:
+                handle.write(encoded.encode("utf-8"))
+            except BaseException:
+                os.unlink(handle.name)
+                raise
+        os.replace(handle.name, path)
+        name = path.name.rsplit("-", 1)[0]
+        for earlier in path.parent.glob(f"{name}-*.json"):
+            if earlier != path:
+                earlier.unlink(missing_ok=True)
+    except (TypeError, ValueError, OSError) as error:  # TypeError: a date, bytes
+        log.debug("not keeping the parsed YAML in %s: %s", path, error)
 
 
 def parse_yaml(text: str, what: str, path: Path | None = None) -> Any:

@@ -24,13 +24,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-import webvtt
-from webvtt.errors import MalformedCaptionError, MalformedFileError
+from typing import TYPE_CHECKING, Literal
 
 from retrieval.errors import LectureDataError
 from retrieval.lecture import Cue
+
+if TYPE_CHECKING:  # parsing imports webvtt; a lecture loaded from the cache never does
+    import webvtt
 
 CaptionFormat = Literal["vtt", "srt"]
 CAPTION_SUFFIXES: tuple[str, ...] = (".vtt", ".srt")
@@ -125,6 +125,9 @@ def caption_format(text: str, path: Path) -> CaptionFormat:
 
 def parse_captions(text: str, fmt: CaptionFormat, path: Path) -> tuple[Cue, ...]:
     """Cues of caption text already read; `path` is only used in messages."""
+    import webvtt
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
     try:
         captions = webvtt.from_buffer(io.StringIO(text), format=fmt).captions
     except (MalformedFileError, MalformedCaptionError) as error:

@@ -42,6 +42,12 @@ def test_the_second_load_is_the_same_lecture_from_the_cache(
     second = _load(lecture_dir)
     assert calls == []  # read, not derived and saved again
     assert second.segments == first.segments and second.cues == first.cues
+    # The cached cues are made one by one when asked for, and are the same cues.
+    assert isinstance(second.cues, lecture_cache.StoredCues)
+    assert list(second.cues) == list(first.cues) and len(second.cues) == len(first.cues)
+    assert second.cues[-1] == first.cues[-1] and second.cues[2:5] == tuple(first.cues[2:5])
+    with pytest.raises(IndexError):
+        second.cues[len(first.cues)]
     assert any(segment.text_ko for segment in second.segments)
     assert cached.stat().st_size > 0
 
@@ -61,6 +67,14 @@ def test_a_broken_cache_file_is_ignored(lecture_dir: Path, tmp_path: Path):
     cached.write_bytes(b"not an npz file")
     again = _load(lecture_dir)
     assert again.segments == first.segments
+
+
+def test_a_truncated_cache_file_is_ignored(lecture_dir: Path, tmp_path: Path):
+    first = _load(lecture_dir)
+    [cached] = _cache_files(tmp_path)
+    cached.write_bytes(cached.read_bytes()[: cached.stat().st_size // 2])  # zip directory lost
+    again = _load(lecture_dir)
+    assert again.segments == first.segments and again.cues == first.cues
 
 
 def test_an_unwritable_cache_only_costs_time(lecture_dir: Path, monkeypatch, tmp_path: Path):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval import lecture_cache, yaml_files
 from retrieval.errors import LectureDataError
 from retrieval.yaml_files import MAX_YAML_BYTES, read_yaml
 
@@ -61,3 +62,53 @@ def test_a_directory_or_missing_file_is_named(tmp_path: Path) -> None:
         read_yaml(tmp_path, "catalog file")
     with pytest.raises(LectureDataError, match="not found"):
         read_yaml(tmp_path / "missing.yaml", "catalog file")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(lecture_cache.CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(yaml_files, "parse_yaml", refuse)
+
+
+def test_the_same_bytes_are_parsed_once(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_text("lecture: x\ntitle_ko: 한국어\nitems: [1, 2.5, true, null]\n", "utf-8")
+    first = read_yaml(path, "catalog")
+    assert len(list(cache.glob("yaml-*.json"))) == 1
+    _no_parsing(monkeypatch)
+    assert read_yaml(path, "catalog") == first
+
+
+def test_a_changed_file_is_parsed_again(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_text("lecture: x\n", encoding="utf-8")
+    assert read_yaml(path, "catalog") == {"lecture": "x"}
+    path.write_text("lecture: y\n", encoding="utf-8")
+    assert read_yaml(path, "catalog") == {"lecture": "y"}
+    assert len(list(cache.glob("yaml-*.json"))) == 1  # the earlier version's is gone
+
+
+def test_what_json_cannot_hold_is_never_kept(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text("1: one\nwhen: 2024-05-01\n", encoding="utf-8")
+    first = read_yaml(path, "catalog")
+    assert list(cache.glob("yaml-*.json")) == []
+    assert read_yaml(path, "catalog") == first and 1 in first  # an integer key stays one
+
+
+def test_a_broken_cache_file_is_parsed_again(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_text("lecture: x\n", encoding="utf-8")
+    read_yaml(path, "catalog")
+    [kept] = cache.glob("yaml-*.json")
+    kept.write_bytes(b'{"lecture": ')  # cut short
+    assert read_yaml(path, "catalog") == {"lecture": "x"}
