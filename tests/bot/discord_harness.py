@@ -136,6 +136,16 @@ class FixedIndex:
             return Answer(query, (), (self.catalog.chapter(3),), lang)
         return Answer(query, tuple(hits[:k]), (), lang)
 
+    def matches(self, query: str, lecture: str | None = None) -> list[tuple[int, float]]:
+        """Every segment with a query word, as strong as its share of the most such words."""
+        words = {w for w in re.findall(r"\w+", query.casefold()) if len(w) > 3}
+        counts = [
+            (segment.start, sum(w in words for w in re.findall(r"\w+", segment.text.casefold())))
+            for segment in self.lecture.segments
+        ]
+        top = max((count for _, count in counts), default=0)
+        return [(start, count / top) for start, count in counts if count]
+
 
 _user_ids = itertools.count(1_400_000_000_000_000_000)
 
@@ -189,9 +199,9 @@ def callback_message_id(harness: Harness, callback: Any) -> str:
 
 
 def buttons(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """label -> button component of a message payload."""
+    """label (or emoji, for buttons without one) -> button component of a message payload."""
     return {
-        button["label"]: button
+        button.get("label") or button["emoji"]["name"]: button
         for row in data.get("components", [])
         for button in row["components"]
     }

@@ -9,7 +9,9 @@ refuse callbacks that come too late (`interaction_deadline`: 404 "Unknown intera
 any text frame as it is (`send_raw`, for hostile frames).
 
 Every request is recorded (`requests`) with its parsed JSON body; tests wait for the one they
-expect with `wait_for_request`, never by sleeping.
+expect with `wait_for_request`, never by sleeping. A message with files comes as Discord takes
+it, multipart/form-data (`payload_json` and `files[n]`): the body is the parsed `payload_json`,
+the files are in `Request.files`, and the message gets an attachment for each.
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 UNKNOWN_INTERACTION = 10062
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a message: its form field (`files[n]`), name, type and bytes."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class Request:
     method: str
@@ -47,6 +59,7 @@ class Request:
     headers: dict[str, str]
     body: Any
     status: int = 200
+    files: list[Upload] = field(default_factory=list)  # in `files[n]` order
 
     @property
     def json(self) -> dict[str, Any]:
@@ -197,7 +210,11 @@ class FakeDiscord:
         }
 
     def message(
-        self, data: dict[str, Any], message_id: int | None = None, flags: int = 0
+        self,
+        data: dict[str, Any],
+        message_id: int | None = None,
+        flags: int = 0,
+        files: list[Upload] | None = None,
     ) -> dict[str, Any]:
         message_id = message_id or self.next_id()
         payload = {
@@ -211,7 +228,7 @@ class FakeDiscord:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self.attachments(data.get("attachments") or [], files or []),
             "embeds": data.get("embeds", []) or [],
             "components": data.get("components", []) or [],
             "pinned": False,
@@ -223,16 +240,47 @@ class FakeDiscord:
         self.messages[message_id] = payload
         return payload
 
+    def attachments(self, entries: list[dict[str, Any]], files: list[Upload]) -> list[dict]:
+        """A message's attachments, as Discord returns them: the ones it keeps (with a url
+        already) and one for each new file (`{"id": n}` is the request's `files[n]`)."""
+        result = []
+        for entry in entries:
+            if "url" in entry:
+                result.append(entry)
+                continue
+            index = entry.get("id")
+            if not isinstance(index, int) or not 0 <= index < len(files):
+                continue
+            upload = files[index]
+            attachment_id = self.next_id()
+            url = f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{upload.filename}"
+            result.append(
+                {
+                    "id": str(attachment_id),
+                    "filename": entry.get("filename") or upload.filename,
+                    "size": len(upload.data),
+                    "url": url,
+                    "proxy_url": url,
+                    "content_type": upload.content_type,
+                }
+            )
+        return result
+
     async def rest(self, request: web.Request) -> web.StreamResponse:
         path = request.path[len(API) :]
         body: Any = None
-        if request.can_read_body:
+        files: list[Upload] = []
+        if request.content_type == "multipart/form-data":
+            body, files = await _multipart(request)
+        elif request.can_read_body:
             raw = await request.read()
             try:
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = raw.decode("utf-8", "replace")
-        record = Request(request.method, path, dict(request.query), dict(request.headers), body)
+        record = Request(
+            request.method, path, dict(request.query), dict(request.headers), body, files=files
+        )
         self.requests.append(record)
         try:
             response = self.route(record)
@@ -325,11 +373,11 @@ class FakeDiscord:
         }
         resource: dict[str, Any] | None = None
         if kind in (4, 5):
-            message = self.message(data)
+            message = self.message(data, files=request.files)
             interaction["response_message_id"] = message["id"]
             resource = {"type": kind, "message": message}
         elif kind == 7:
-            message = self.message(data)
+            message = self.message(data, files=request.files)
             resource = {"type": kind, "message": message}
         payload: dict[str, Any] = {"interaction": interaction}
         if resource is not None:
@@ -339,14 +387,14 @@ class FakeDiscord:
     def webhook(self, request: Request, parts: list[str]) -> web.Response:
         # /webhooks/{app}/{token}[/messages/{id | @original}]
         if request.method == "POST" and len(parts) == 3:
-            return self._json(self.message(request.json))
+            return self._json(self.message(request.json, files=request.files))
         if len(parts) == 5 and parts[3] == "messages":
             message_id = self.next_id() if parts[4] == "@original" else int(parts[4])
             if request.method == "DELETE":
                 return web.Response(status=204)
             existing = self.messages.get(message_id, {})
             merged = {**existing, **(request.json or {})}
-            return self._json(self.message(merged, message_id))
+            return self._json(self.message(merged, message_id, files=request.files))
         return self._json({"message": "404: Not Found", "code": 0}, 404)
 
     # -- gateway -----------------------------------------------------------------------------
@@ -427,6 +475,24 @@ class FakeDiscord:
         ws = self._ws
         await ws.close(code=code, message=b"fake drop")
         await self.wait_until(lambda: self._ws is not ws)
+
+
+async def _multipart(request: web.Request) -> tuple[Any, list[Upload]]:
+    """The parsed `payload_json` of a multipart/form-data body, and its files by index."""
+    form = await request.post()
+    body = json.loads(str(form.get("payload_json", "null")))
+    files = [
+        Upload(name, part.filename, part.content_type, part.file.read())
+        for name, part in form.items()
+        if isinstance(part, web.FileField)
+    ]
+    files.sort(key=lambda upload: _file_index(upload.field))
+    return body, files
+
+
+def _file_index(name: str) -> int:
+    digits = name.removeprefix("files[").removesuffix("]")
+    return int(digits) if digits.isdigit() else 1_000_000
 
 
 # -- interaction payloads --------------------------------------------------------------------
@@ -610,6 +676,18 @@ def _options(options: dict[str, Any]) -> list[dict[str, Any]]:
 
 def button_press(custom_id: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     return interaction(3, {"custom_id": custom_id, "component_type": 2}, message=message, **kwargs)
+
+
+def modal_submit(
+    custom_id: str, values: dict[str, str], message: dict[str, Any] | None = None, **kwargs: Any
+) -> dict[str, Any]:
+    """A MODAL_SUBMIT: the modal's custom id and each text input's custom id -> value."""
+    rows = [
+        {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+        for key, value in values.items()
+    ]
+    data = {"custom_id": custom_id, "components": rows}
+    return interaction(5, data, message=message, **kwargs)
 
 
 def message_command(name: str, target: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
