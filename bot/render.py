@@ -8,6 +8,7 @@ only when stdout is a terminal, so a pipe gets plain text.
 
 from __future__ import annotations
 
+from bot.messages import message as say
 from bot.terminal import clean, terminal_width, wrap
 from retrieval import timecode
 from retrieval.course import Course
@@ -17,33 +18,6 @@ from retrieval.results import Answer, Hit, Span
 SNIPPET_CHARS = 320
 BOLD, RESET = "\033[1m", "\033[0m"
 INDENT = "   "
-
-# The CLI's own words, English and Korean.
-WORDS: dict[str, tuple[str, str]] = {
-    "chapter": ("Chapter {number}", "{number}장"),
-    "weak": (
-        "Only a partial match: these moments cover some of your question's words.",
-        "일부만 일치해요: 질문의 단어 중 일부만 다루는 장면이에요.",
-    ),
-    "not_covered": (
-        "Not covered in this lecture: nothing matches “{query}”.",
-        "강의에서 다루지 않는 내용 같아요: “{query}”와(과) 맞는 부분이 없어요.",
-    ),
-    "closest": ("The closest chapters:", "가장 가까운 챕터:"),
-    "korean": ("Korean", "한국어"),
-    "key_points": ("Key points", "핵심 내용"),
-    "key_moments": ("Key moments", "핵심 장면"),
-    "duration": ("Duration", "길이"),
-    "lecture_line": (
-        "{length}, {chapters} chapters, {moments} key moments",
-        "{length}, 챕터 {chapters}개, 핵심 장면 {moments}개",
-    ),
-}
-
-
-def say(key: str, lang: Lang, **values: object) -> str:
-    english, korean = WORDS[key]
-    return (korean if lang == "ko" else english).format(**values)
 
 
 def snippet(
@@ -98,7 +72,7 @@ def render_answer(
         for hit in answer.hits
     ]
     if answer.weak:
-        blocks.insert(0, "\n".join(wrap(say("weak", lang), width)))
+        blocks.insert(0, "\n".join(wrap(say("weak_match", lang), width)))
     return "\n\n".join(blocks)
 
 
@@ -115,7 +89,7 @@ def render_hit(
     before, after = (BOLD, RESET) if color else ("**", "**")
     chapter_title = hit.chapter_title_ko if korean and hit.chapter_title_ko else hit.chapter_title
     head = (
-        f"{hit.rank}. {say('chapter', lang, number=hit.chapter)}: {chapter_title} — "
+        f"{hit.rank}. {say('chapter_label', lang, number=hit.chapter)}: {chapter_title} — "
         f"{timecode.format_time(hit.start)}"
     )
     if lecture and hit.lecture_title:
@@ -153,7 +127,7 @@ def render_lectures(course: Course, lang: Lang = "en", width: int | None = None)
         catalog = lecture.catalog
         title = catalog.title_ko if lang == "ko" and catalog.title_ko else catalog.title
         facts = say(
-            "lecture_line",
+            "cli_lecture_line",
             lang,
             length=timecode.format_time(catalog.duration),
             chapters=len(catalog.chapters),
@@ -179,11 +153,11 @@ def render_chapter(
 ) -> str:
     width = width or terminal_width()
     lines = wrap(
-        f"{say('chapter', lang, number=chapter.number)}: {chapter.display_title(lang)}", width
+        f"{say('chapter_label', lang, number=chapter.number)}: {chapter.display_title(lang)}", width
     )
     lines.append(
         f"{timecode.format_time(chapter.start)} – {timecode.format_time(chapter.end)}"
-        f"  ({say('duration', lang)} {timecode.format_time(chapter.duration)})"
+        f"  ({say('cli_duration', lang)} {timecode.format_time(chapter.duration)})"
     )
     lines += wrap(catalog.url(chapter.start), width)
     if summary := chapter.summary(lang):

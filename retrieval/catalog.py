@@ -6,7 +6,6 @@ catalog is a one-line fix rather than a traceback.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -30,15 +29,12 @@ _KIND_NAMES: dict[str, GlossaryKind] = {
 }
 
 
-CATALOG_ENV = "LECTURE_CATALOG"
 LOCAL_CATALOG = "catalog.yaml"  # a lecture data directory's own catalog (the importer's)
 WHOLE_TALK = {"number": 1, "title": "The whole talk", "title_ko": "강연 전체", "start": 0}
 
 
 def default_catalog_path(lecture: str = DEFAULT_LECTURE) -> Path:
-    """`$LECTURE_CATALOG` when set, else the repository's `chapters/<lecture>.yaml`."""
-    if env_path := os.environ.get(CATALOG_ENV, "").strip():
-        return Path(env_path).expanduser()
+    """The catalog shipped in the package, `chapters/<lecture>.yaml`."""
     return CATALOG_DIR / f"{lecture}.yaml"
 
 

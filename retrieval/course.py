@@ -9,14 +9,12 @@ the importer writes) — is a lecture of the course; its name is the lecture's i
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.catalog import CATALOG_DIR, LOCAL_CATALOG, load_catalog
 from retrieval.data import (
-    DATA_DIR_ENV,
     has_transcript,
     load_lecture,
     missing_transcript_help,
@@ -71,9 +69,9 @@ def catalog_for(name: str, folder: Path) -> Catalog | None:
 
 
 def load_course(data_dir: Path | str | None = None, catalog: Catalog | None = None) -> Course:
-    """The lectures at `data_dir` (default: `$LECTURE_DATA_DIR`, else the default lecture's
-    directory). A lecture directory is a course of one, with `catalog` (default: its own or
-    the default catalog); a folder of lecture folders is the whole course."""
+    """The lectures at `data_dir` (default: the default lecture's directory). A lecture
+    directory is a course of one, with `catalog` (default: its own or the default catalog);
+    a folder of lecture folders is the whole course."""
     default = catalog if catalog is not None else load_catalog()
     directory = resolve_data_dir(data_dir, default)
     if has_transcript(directory):
@@ -97,9 +95,9 @@ def prepare_course(
     *,
     announce: Callable[[str], None] = print,
 ) -> Course:
-    """The course at `data_dir` or `$LECTURE_DATA_DIR`; with neither, the default lecture,
-    imported from YouTube into its default directory on a first run."""
-    if data_dir or os.environ.get(DATA_DIR_ENV, "").strip():
+    """The course at `data_dir` (--data or the LECTURE_DATA_DIR setting); without one, the
+    default lecture, imported from YouTube into its default directory on a first run."""
+    if data_dir:
         return load_course(data_dir, catalog)
     default = catalog if catalog is not None else load_catalog()
     return Course((prepare_lecture(None, default, announce=announce),))

@@ -8,7 +8,6 @@ variable `LECTURE_DATA_DIR`, else `lectures/<lecture>/` in the user's data direc
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,10 +36,9 @@ def default_data_dir(catalog: Catalog) -> Path:
 
 
 def resolve_data_dir(data_dir: Path | str | None, catalog: Catalog) -> Path:
+    """`data_dir` (from --data or the LECTURE_DATA_DIR setting), else the default."""
     if data_dir:
         return Path(data_dir).expanduser()
-    if env_dir := os.environ.get(DATA_DIR_ENV, "").strip():
-        return Path(env_dir).expanduser()
     return default_data_dir(catalog)
 
 

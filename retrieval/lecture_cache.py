@@ -30,18 +30,25 @@ from platformdirs import user_cache_path
 
 from retrieval.lecture import Catalog, Cue, Segment
 
-CACHE_ENV = "LECTURE_CACHE_DIR"
 FORMAT = 1
 _SEPARATOR = "\x00"
 log = logging.getLogger(__name__)
 
 
+_configured_dir: Path | None = None
+
+
+def use_cache_dir(directory: Path | None) -> None:
+    """Keep every cache in `directory` from now on (None: the user's cache directory). The
+    program sets it once at start, from its settings (LECTURE_CACHE_DIR)."""
+    global _configured_dir
+    _configured_dir = directory
+
+
 def cache_dir() -> Path:
     """Where every cache of the project lives: derived lectures (here), built indexes
     (retrieval/index_cache.py) and parsed YAML files (retrieval/yaml_files.py)."""
-    if configured := os.environ.get(CACHE_ENV, "").strip():
-        return Path(configured).expanduser()
-    return user_cache_path("lecture-bot", appauthor=False)
+    return _configured_dir or user_cache_path("lecture-bot", appauthor=False)
 
 
 def cache_key(inputs: Iterable[Path], catalog: Catalog, options: str) -> str:

@@ -6,17 +6,26 @@ with a clear reason when it is absent; under CI (`CI=true`) a missing `../shared
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from retrieval.lecture_cache import use_cache_dir
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# Every temporary directory the tests make (tempfile's, in this process) goes under one, removed
+# when the run ends: hundreds of runs must not leave hundreds of directories in /tmp.
+tempfile.tempdir = tempfile.mkdtemp(prefix="lecture-bot-tests-")
+atexit.register(shutil.rmtree, tempfile.tempdir, ignore_errors=True)
 # Derived lectures are cached between runs (retrieval/lecture_cache.py): tests, and the
 # commands they start, use a cache of their own, never the user's.
-os.environ["LECTURE_CACHE_DIR"] = tempfile.mkdtemp(prefix="lecture-bot-test-cache-")
+os.environ["LECTURE_CACHE_DIR"] = tempfile.mkdtemp(prefix="cache-")
+use_cache_dir(Path(os.environ["LECTURE_CACHE_DIR"]))  # for the library, called directly
 SHARED = REPO_ROOT.parent / "shared"
 SHARED_LECTURE = SHARED / "lecture" / "deep-dive-llms"
 SHARED_QUESTIONS = SHARED / "eval" / "questions.yaml"

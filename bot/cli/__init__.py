@@ -17,9 +17,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
 
-from bot.settings import dotenv_applied
+from bot.messages import Lang, error_message
+from bot.messages import message as say
+from bot.settings import Settings
 from bot.terminal import clean
 from retrieval.errors import LectureBotError
+from retrieval.lecture_cache import use_cache_dir
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 128 + signal.SIGTERM
@@ -30,9 +33,9 @@ class Terminated(KeyboardInterrupt):
 
 
 def _command_modules() -> list[ModuleType]:
-    from bot.cli import ask, browse, check, evaluate, importer, serve
+    from bot.cli import ask, browse, check, evaluate, feedback, importer, insights, quiz, serve
 
-    return [ask, browse, check, evaluate, importer, serve]
+    return [ask, browse, check, evaluate, feedback, importer, insights, quiz, serve]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,20 +58,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     # stop the program as cleanly as one later (the bot exits 0 then, as systemd expects).
     words = list(sys.argv[1:] if argv is None else argv)
     serving = next((word for word in words if not word.startswith("-")), "") == "run"
-    with _sigterm_like_ctrl_c(), dotenv_applied():  # every command: the same settings
+    args: argparse.Namespace | None = None
+    with _sigterm_like_ctrl_c():
         try:
             parser = build_parser()
             args = parser.parse_args(argv)
+            # Every command: the same settings, read once, from the environment and .env.
+            args.settings = Settings.from_env()
+            use_cache_dir(args.settings.cache_dir)
             level = {0: logging.ERROR, 1: logging.WARNING}.get(args.verbose, logging.INFO)
             logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
             return int(args.handler(args))
         except LectureBotError as error:
-            print(f"lecture-bot: {clean(str(error))}", file=sys.stderr)
+            say_error(error_message(error, language_of(args)))
             return EXIT_BAD_INPUT
         except Terminated:
             if serving:
                 return EXIT_OK  # a stopped service, not a failure
-            print("lecture-bot: stopped by SIGTERM", file=sys.stderr)
+            say_error(say("cli_stopped", language_of(args)))
             return EXIT_TERMINATED
         except KeyboardInterrupt:
             return EXIT_INTERRUPTED
@@ -103,9 +110,26 @@ def _configure_stdio() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
+def language_of(args: argparse.Namespace | None) -> Lang:
+    """The language of a command's messages: its `--lang`; else Korean for a question (or a
+    time) written in Hangul; else English."""
+    chosen = getattr(args, "lang", None)
+    if chosen in ("en", "ko"):
+        return chosen
+    from retrieval.analysis import has_hangul  # only when there is something to say
+
+    said = (getattr(args, name, None) for name in ("question", "time"))
+    return "ko" if any(isinstance(text, str) and has_hangul(text) for text in said) else "en"
+
+
+def say_error(line: str) -> None:
+    """One line on stderr, after the program's name (control characters removed)."""
+    print(f"lecture-bot: {clean(line)}", file=sys.stderr)
+
+
 def add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
         metavar="DIR",
-        help="lecture data directory (default: $LECTURE_DATA_DIR, else chapters/<lecture>/)",
+        help="lecture data directory (default: LECTURE_DATA_DIR, else the user's data directory)",
     )

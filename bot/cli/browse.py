@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from bot.cli import EXIT_BAD_INPUT, EXIT_NO_MATCH, EXIT_OK, add_data_option
+from bot.cli import EXIT_BAD_INPUT, EXIT_NO_MATCH, EXIT_OK, add_data_option, language_of, say_error
 from bot.cli.loading import add_lecture_option, catalog_from, course_from, lecture_from
+from bot.messages import Lang
+from bot.messages import message as say
 from bot.render import render_chapter, render_chapter_list, render_lectures, render_moments
 from retrieval import timecode
 from retrieval.lecture import Catalog, Lecture
@@ -57,6 +58,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "YouTube link (its lecture is found in the course)",
     )
     link.add_argument("--json", action="store_true", help="print JSON instead of text")
+    link.add_argument(
+        "--lang",
+        choices=("en", "ko"),
+        help="language of the chapter and messages (default: Korean for a time written in Korean)",
+    )
     add_lecture_option(link, "a moment of this lecture (default: the first lecture)")
     add_data_option(link)
     link.set_defaults(handler=show_link)
@@ -91,7 +97,7 @@ def list_chapters(args: argparse.Namespace) -> int:
 
 def show_chapter(args: argparse.Namespace) -> int:
     catalog = catalog_from(args)
-    chapter = _chapter_number(args.number, catalog)
+    chapter = _chapter_number(args.number, catalog, args.lang)
     if chapter is None:
         return EXIT_BAD_INPUT
     print(render_chapter(catalog.chapter(chapter), catalog, args.lang))
@@ -100,12 +106,12 @@ def show_chapter(args: argparse.Namespace) -> int:
 
 def list_moments(args: argparse.Namespace) -> int:
     catalog = catalog_from(args)
-    chapter = None if args.chapter is None else _chapter_number(args.chapter, catalog)
+    chapter = None if args.chapter is None else _chapter_number(args.chapter, catalog, args.lang)
     if args.chapter is not None and chapter is None:
         return EXIT_BAD_INPUT
     text = render_moments(catalog, chapter, args.lang)
     if not text:
-        print("lecture-bot: no key moments are written for this lecture yet.", file=sys.stderr)
+        say_error(say("cli_no_moments", args.lang))
         return EXIT_NO_MATCH
     print(text)
     return EXIT_OK
@@ -123,17 +129,14 @@ def _linked_lecture(args: argparse.Namespace) -> Lecture:
     return course.default  # parsing the link then says it is another video
 
 
-def _chapter_number(text: str, catalog: Catalog) -> int | None:
+def _chapter_number(text: str, catalog: Catalog, lang: Lang) -> int | None:
     """The chapter number `text` names, or None after saying which numbers exist."""
     count = len(catalog.chapters)
     try:
         number = int(text) if len(text) <= 6 else 0
         catalog.chapter(number)
     except (ValueError, KeyError):
-        print(
-            f"lecture-bot: there is no chapter {text[:20]!r}; pick a number from 1 to {count}.",
-            file=sys.stderr,
-        )
+        say_error(say("cli_no_chapter", lang, text=repr(text[:20]), count=count))
         return None
     return number
 
@@ -159,7 +162,9 @@ def show_link(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False))
         return EXIT_OK
-    print(f"{timecode.format_time(seconds)} — Chapter {chapter.number}: {chapter.title}")
+    lang = language_of(args)
+    where = f"{say('chapter_label', lang, number=chapter.number)}: {chapter.display_title(lang)}"
+    print(f"{timecode.format_time(seconds)} — {where}")
     print(url)
     if said:
         print(f"“{said}”")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -21,13 +20,21 @@ from bot.discord.heartbeat import (
     STALE_AFTER,
     event_age,
     heartbeat_age,
-    heartbeat_path,
     read_heartbeat,
 )
+from bot.messages import Lang
+from bot.messages import message as say
+
+LANG: Lang = "en"  # `check` has no --lang: it speaks to whoever runs the bot
 
 
 class CheckFailed(Exception):
     """One check failed; the message says why."""
+
+
+def _said(check: str, detail: object) -> str:
+    """`check: detail`, the check named by its key in the catalogue."""
+    return f"{say(check, LANG)}: {detail}"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,106 +71,105 @@ def run(args: argparse.Namespace) -> int:
 
 def checks(args: argparse.Namespace):
     """Yield a line per passed check; raise CheckFailed at the first failure."""
-    from bot.discord.config import ConfigError, Settings, read_dotenv
-    from bot.settings import effective_settings
+    from bot.cli.loading import catalog_path_of, data_dir_of
+    from bot.settings import ConfigError
     from bot.store import Store, default_database_path
     from retrieval.catalog import load_catalog
     from retrieval.course import load_course
     from retrieval.course_index import build_index
     from retrieval.errors import LectureBotError
 
+    settings = args.settings
     try:
-        settings = Settings.from_env(require_token=True)
+        settings.require_token()
     except ConfigError as error:
-        raise CheckFailed(f"configuration: {error}") from None
+        raise CheckFailed(_said("cli_check_configuration", error)) from None
     guild = f", DISCORD_GUILD_ID {settings.guild_id}" if settings.guild_id else ""
-    yield f"configuration: DISCORD_TOKEN is set{guild}, LOG_LEVEL {settings.log_level}"
-    for setting in effective_settings():
+    token = say("cli_check_token", LANG, guild=guild, level=settings.log_level)
+    yield _said("cli_check_configuration", token)
+    for setting in settings.effective():
         print(f"     {setting.name} = {setting.shown}  [{setting.source}]", flush=True)
-    for name, value in (("API base", settings.api_base), ("gateway", settings.gateway_url)):
+    overrides = (
+        ("cli_check_api_base", settings.api_base),
+        ("cli_check_gateway", settings.gateway_url),
+    )
+    for name, value in overrides:
         if value:
-            print(
-                f"warn development {name} override is set ({value[:80]}): the bot will not "
-                "talk to Discord; unset it in production",
-                flush=True,
-            )
+            warning = say("cli_check_override", LANG, name=say(name, LANG), value=value[:80])
+            print(f"warn {warning}", flush=True)
 
     try:
-        catalog = load_catalog(args.catalog)
+        catalog = load_catalog(catalog_path_of(args))
     except LectureBotError as error:
-        raise CheckFailed(f"catalog: {error}") from None
-    yield f"catalog: {catalog.title} ({len(catalog.chapters)} chapters)"
+        raise CheckFailed(_said("cli_check_catalog", error)) from None
+    found = say("cli_check_catalog_ok", LANG, title=catalog.title, count=len(catalog.chapters))
+    yield _said("cli_check_catalog", found)
 
     try:
-        course = load_course(args.data or settings.data_dir, catalog if args.catalog else None)
+        own = catalog if catalog_path_of(args) else None
+        course = load_course(data_dir_of(args) or None, own)
     except LectureBotError as error:
-        raise CheckFailed(f"lecture data: {error}") from None
+        raise CheckFailed(_said("cli_check_data", error)) from None
     for lecture in course.lectures:
-        yield (
-            f"lecture data: {lecture.catalog.lecture_id}: {len(lecture.segments)} segments, "
-            f"{len(lecture.catalog.moments)} key moments, from {lecture.source}"
+        loaded = say(
+            "cli_check_lecture_ok",
+            LANG,
+            lecture=lecture.catalog.lecture_id,
+            segments=len(lecture.segments),
+            moments=len(lecture.catalog.moments),
+            source=lecture.source,
         )
+        yield _said("cli_check_data", loaded)
 
     started = time.perf_counter()
     try:
         index = build_index(course)
     except (LectureBotError, ValueError) as error:
-        raise CheckFailed(f"index: {error}") from None
+        raise CheckFailed(_said("cli_check_index", error)) from None
     elapsed = time.perf_counter() - started
-    yield f"index: {len(index.passages)} passages built in {elapsed:.2f} s"
+    built = say("cli_check_index_ok", LANG, count=len(index.passages), seconds=elapsed)
+    yield _said("cli_check_index", built)
 
-    database = settings.database or default_database_path()
     try:
-        Store(database).close()
+        store = Store(settings.database or default_database_path())
     except LectureBotError as error:
-        raise CheckFailed(f"database: {error}") from None
-    yield f"database: {database}"
+        raise CheckFailed(_said("cli_check_database", error)) from None
+    store.close()
+    opened = say("cli_check_database_ok", LANG, where=store.where, version=store.schema_version)
+    yield _said("cli_check_database", opened)
 
     if args.live:
-        # HEARTBEAT_FILE may sit in .env beside DISCORD_TOKEN (the bot gets it from there too
-        # when systemd's EnvironmentFile= reads that .env).
-        try:
-            dotenv = read_dotenv(Path.cwd() / ".env")
-        except ConfigError as error:
-            raise CheckFailed(f"configuration: {error}") from None
-        yield live_check(heartbeat_path({**dotenv, **os.environ}))
+        yield live_check(settings.heartbeat_file)
 
 
 def live_check(path: Path, now: float | None = None) -> str:
     try:
         data = read_heartbeat(path)
     except ValueError as error:
-        raise CheckFailed(f"heartbeat: {error}") from None
+        raise CheckFailed(_said("cli_check_heartbeat", error)) from None
     age = heartbeat_age(data, now)
     if age > STALE_AFTER:
-        raise CheckFailed(
-            f"heartbeat: {path} is stale (written {age:.0f} s ago, limit {STALE_AFTER:.0f} s); "
-            "the bot is stopped or hung"
-        )
+        stale = say("cli_check_stale", LANG, path=path, age=age, limit=STALE_AFTER)
+        raise CheckFailed(_said("cli_check_heartbeat", stale))
     # The file is rewritten every 30 s while the process runs, connected or not: whether the
     # bot still hears Discord is the time of its last gateway frame. Discord ACKs a heartbeat
     # every 41.25 s, so a connected bot's is at most about 70 s old when read.
     silent = event_age(data, now)
     if silent is not None and silent > STALE_AFTER:
-        raise CheckFailed(
-            f"heartbeat: the bot last heard from Discord {silent:.0f} s ago (limit "
-            f"{STALE_AFTER:.0f} s); it has lost its gateway connection"
-        )
+        lost = say("cli_check_lost", LANG, silent=silent, limit=STALE_AFTER)
+        raise CheckFailed(_said("cli_check_heartbeat", lost))
     started = data.get("started")
     if silent is None and isinstance(started, int | float):
         up = (time.time() if now is None else now) - started
         if up > STALE_AFTER:
-            raise CheckFailed(
-                f"heartbeat: the bot has not heard from Discord since it started {up:.0f} s "
-                f"ago (limit {STALE_AFTER:.0f} s); it cannot connect"
-            )
+            never = say("cli_check_never", LANG, up=up, limit=STALE_AFTER)
+            raise CheckFailed(_said("cli_check_heartbeat", never))
     latency = data.get("latency")
     if isinstance(latency, int | float) and math.isfinite(latency):  # older files: Infinity
         shown = f"{latency * 1000:.0f} ms"
     else:
-        shown = "unknown"
-    heard = f", last Discord event {silent:.0f} s ago" if silent is not None else ""
-    return (
-        f"heartbeat: {age:.0f} s old{heard}, gateway latency {shown}, "
-        f"{data.get('guilds', '?')} guilds"
-    )
+        shown = say("cli_check_latency_unknown", LANG)
+    heard = say("cli_check_heard", LANG, silent=silent) if silent is not None else ""
+    guilds = data.get("guilds", "?")
+    alive = say("cli_check_alive", LANG, age=age, heard=heard, latency=shown, guilds=guilds)
+    return _said("cli_check_heartbeat", alive)

@@ -7,6 +7,7 @@ import json
 
 from bot.cli import EXIT_OK, add_data_option
 from bot.cli.loading import index_from
+from bot.messages import message as say
 from retrieval import evaluate
 
 
@@ -40,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
         for outcome in outcomes:
             if outcome.first_hit != 1:
                 rank = outcome.first_hit or "-"
-                print(
-                    f"  miss  {outcome.question.id:<8} first hit at {rank}: {outcome.question.text}"
-                )
+                question = outcome.question
+                line = say("cli_eval_miss", "en", id=question.id, rank=rank, question=question.text)
+                print(f"  {line}")
     return EXIT_OK
 
 

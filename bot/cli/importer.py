@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.cli import EXIT_OK
 from bot.cli.loading import LECTURE_ID as _LECTURE_ID
+from bot.messages import message as say
 from retrieval.catalog import (
     DEFAULT_LECTURE,
     LOCAL_CATALOG,
@@ -23,7 +24,7 @@ from retrieval.catalog import (
     load_catalog,
     parse_catalog,
 )
-from retrieval.errors import LectureDataError
+from retrieval.errors import LectureBotError
 from retrieval.lecture import Catalog
 from retrieval.sources import atomic_dir
 from retrieval.sources.captions import load_cues
@@ -60,7 +61,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         file_parser.set_defaults(handler=run_file)
     youtube = sources.add_parser("youtube", help="fetch a video's captions from YouTube")
     youtube.add_argument("video", metavar="VIDEO_ID_OR_URL", help="e.g. 7xTGNNLPyMI or its URL")
-    youtube.add_argument("--lang", default="en", help="caption language to fetch (default: en)")
+    youtube.add_argument(
+        "--lang",
+        dest="caption_lang",  # not the language of our messages (`bot.cli.language_of`)
+        default="en",
+        help="caption language to fetch (default: en)",
+    )
     youtube.add_argument(
         "--translate",
         choices=["ko"],
@@ -102,22 +108,21 @@ def _catalog(args: argparse.Namespace) -> Catalog | None:
     if args.catalog:
         return load_catalog(args.catalog)
     if not _LECTURE_ID.match(args.lecture):
-        raise LectureDataError(
-            f"--lecture {args.lecture[:40]!r} is not a lecture id: use lower-case letters, "
-            "digits and dashes"
-        )
+        raise _said("cli_import_bad_id", lecture=repr(args.lecture[:40]))
     path = default_catalog_path(args.lecture)
     if path.is_file() and args.chapters is None and args.title is None:
         return load_catalog(path)
     return None
 
 
+def _said(key: str, **values: object) -> LectureBotError:
+    """A mistake in the command's options, in English (the import has no `--lang`)."""
+    return LectureBotError(say(key, "en", **values), key=key, **values)
+
+
 def _new_lecture(args: argparse.Namespace, video: str | None) -> NewLecture:
     if video is None:
-        raise LectureDataError(
-            f"lecture {args.lecture!r} has no catalog yet: give --video VIDEO_ID_OR_URL so its "
-            "links open the right video (and --title, --chapters FILE if you have them)"
-        )
+        raise _said("cli_import_needs_video", lecture=repr(args.lecture))
     from retrieval.sources.youtube import video_id_from
 
     chapters = read_chapter_list(args.chapters) if args.chapters is not None else ()
@@ -137,7 +142,7 @@ def _site_files(args: argparse.Namespace) -> dict[str, bytes]:
     folder = args.site / "kr" if (args.site / "kr").is_dir() else args.site
     files = sorted(folder.glob("*.md"))
     if not files:
-        raise LectureDataError("no Korean files (kr/*.md) in the study site's folder", args.site)
+        raise _said("cli_import_no_site_files", path=args.site)
     return {f"site/kr/{path.name}": path.read_bytes() for path in files[:200]}
 
 
@@ -156,14 +161,14 @@ def run_file(args: argparse.Namespace) -> int:
     new = _new_lecture(args, args.video) if catalog is None else None
     extra = _site_files(args)
     with progress_steps(args.quiet) as step:
-        step(f"Reading {args.file.name}", None, None)
+        step(say("cli_import_reading", "en", file=args.file.name), None, None)
         cues = load_cues(args.file)
         if new is not None:
             text = new.catalog_yaml(cues)
             extra[LOCAL_CATALOG] = text.encode("utf-8")
             catalog = parse_catalog(text)
         assert catalog is not None
-        step("Writing chapters", 0, None)
+        step(say("cli_import_writing", "en"), 0, None)
         source = ImportSource("caption_file", catalog.video_url, f"captions file {args.file.name}")
         copy = CaptionCopy(args.file.name, args.file.read_bytes())
         summary = write_lecture_dir(
@@ -172,10 +177,10 @@ def run_file(args: argparse.Namespace) -> int:
             cues,
             source=source,
             captions=copy,
-            progress=lambda done, total: step("Writing chapters", done, total),
+            progress=lambda done, total: step(say("cli_import_writing", "en"), done, total),
             extra=extra,
         )
-    _report(args, summary, args.file.name)
+    _report(args, summary, say("cli_origin_file", "en", file=args.file.name))
     return EXIT_OK
 
 
@@ -184,33 +189,41 @@ def run_youtube(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     new = _new_lecture(args, args.video) if catalog is None else None
     with progress_steps(args.quiet) as step:
-        step(f"Fetching captions of {args.video} from YouTube", None, None)
+        step(say("cli_import_fetching", "en", video=args.video), None, None)
         from retrieval.sources.youtube import import_youtube
 
         summary = import_youtube(
             args.video,
             args.out,
             catalog,
-            lang=args.lang,
+            lang=args.caption_lang,
             translate=args.translate,
-            on_fetched=lambda _: step("Writing chapters", 0, None),
-            progress=lambda done, total: step("Writing chapters", done, total),
+            on_fetched=lambda _: step(say("cli_import_writing", "en"), 0, None),
+            progress=lambda done, total: step(say("cli_import_writing", "en"), done, total),
             new_lecture=new,
             extra=_site_files(args),
         )
-    _report(args, summary, f"YouTube video {args.video}")
+    _report(args, summary, say("cli_origin_youtube", "en", video=args.video))
     return EXIT_OK
 
 
 def _report(args: argparse.Namespace, summary: ImportSummary, origin: str) -> None:
     if args.quiet:
         return
-    korean = f", {summary.korean_paragraphs} Korean paragraphs" if summary.korean_paragraphs else ""
-    print(
-        f"Imported {summary.words:,} words in {summary.paragraphs} paragraphs and "
-        f"{summary.chapters} chapters{korean} from {origin} into {summary.directory}"
+    paragraphs = summary.korean_paragraphs
+    korean = say("cli_imported_korean", "en", count=paragraphs) if paragraphs else ""
+    imported = say(
+        "cli_imported",
+        "en",
+        words=summary.words,
+        paragraphs=summary.paragraphs,
+        chapters=summary.chapters,
+        korean=korean,
+        origin=origin,
+        directory=summary.directory,
     )
-    print(f"Use it with --data {summary.directory} or LECTURE_DATA_DIR={summary.directory}")
+    print(imported)
+    print(say("cli_import_use", "en", directory=summary.directory))
 
 
 @contextmanager
@@ -226,7 +239,7 @@ def progress_steps(quiet: bool) -> Iterator[Step]:
         return
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("Starting", total=None)
+        task = progress.add_task(say("cli_import_starting", "en"), total=None)
 
         def step(description: str, done: int | None, total: int | None) -> None:
             progress.update(task, description=description, completed=done or 0, total=total)

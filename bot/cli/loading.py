@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 
+from bot.messages import message
 from retrieval.catalog import CATALOG_DIR, load_catalog
 from retrieval.course import Course, catalog_for, prepare_course
 from retrieval.course_index import CourseIndex, build_index
 from retrieval.data import has_transcript, resolve_data_dir
-from retrieval.errors import LectureDataError
+from retrieval.errors import LectureBotError
 from retrieval.index import Index
 from retrieval.lecture import Catalog, Lecture
 
@@ -23,34 +25,51 @@ def add_lecture_option(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def data_dir_of(args: argparse.Namespace) -> str | Path | None:
+    """`--data`, else the LECTURE_DATA_DIR setting."""
+    return getattr(args, "data", None) or args.settings.data_dir
+
+
+def catalog_path_of(args: argparse.Namespace) -> str | Path | None:
+    """`--catalog`, else the LECTURE_CATALOG setting (None: the shipped catalogs)."""
+    return getattr(args, "catalog", None) or args.settings.catalog
+
+
 def catalog_from(args: argparse.Namespace) -> Catalog:
-    """The catalog of `--catalog FILE`, of `--lecture ID`, of the one lecture the data
-    directory holds, or the default lecture's."""
-    if path := getattr(args, "catalog", None):
+    """The catalog of `--catalog FILE` (or LECTURE_CATALOG), of `--lecture ID`, of the one
+    lecture the data directory holds, or the default lecture's."""
+    if path := catalog_path_of(args):
         return load_catalog(path)
     lecture = getattr(args, "lecture", None)
-    root = resolve_data_dir(getattr(args, "data", None), load_catalog())
+    root = resolve_data_dir(data_dir_of(args), load_catalog())
     if not lecture:
         own = catalog_for(root.name, root) if has_transcript(root) else None
         return own or load_catalog()
     if not LECTURE_ID.match(lecture):
-        raise LectureDataError(f"{lecture[:40]!r} is not a lecture id; {_known()}")
+        raise _lecture_error("cli_lecture_not_id", lecture, _known())
     found = catalog_for(lecture, root / lecture)
     if found is None:
-        raise LectureDataError(f"there is no lecture {lecture!r}; {_known()}")
+        raise _lecture_error("cli_lecture_unknown", lecture, _known())
     return found
 
 
 def _known() -> str:
     ids = sorted(p.stem for p in CATALOG_DIR.glob("*.yaml") if not p.stem.endswith(".moments"))
-    return "known lectures: " + ", ".join(ids)
+    return ", ".join(ids)
+
+
+def _lecture_error(key: str, lecture: str, known: str) -> LectureBotError:
+    """A wrong `--lecture`; `bot.cli.main` says it in the user's language by its key."""
+    values = {"lecture": repr(lecture[:40]), "known": known}
+    return LectureBotError(message(key, "en", **values), key=key, **values)
 
 
 def course_from(args: argparse.Namespace) -> Course:
-    """The course at `--data`/`$LECTURE_DATA_DIR`; without either, the default lecture,
+    """The course at `--data`/LECTURE_DATA_DIR; without either, the default lecture,
     imported from YouTube first on a first run."""
-    catalog = load_catalog(args.catalog) if getattr(args, "catalog", None) else None
-    return prepare_course(getattr(args, "data", None), catalog, announce=_announce)
+    path = catalog_path_of(args)
+    catalog = load_catalog(path) if path else None
+    return prepare_course(data_dir_of(args), catalog, announce=_announce)
 
 
 def lecture_from(args: argparse.Namespace) -> Lecture:
@@ -62,10 +81,7 @@ def lecture_from(args: argparse.Namespace) -> Lecture:
     try:
         return course.lecture(lecture)
     except KeyError:
-        ids = ", ".join(course.ids)
-        raise LectureDataError(
-            f"there is no lecture {lecture[:40]!r}; this course has: {ids}"
-        ) from None
+        raise _lecture_error("cli_lecture_not_in_course", lecture, ", ".join(course.ids)) from None
 
 
 def _announce(message: str) -> None:

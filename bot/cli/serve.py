@@ -47,10 +47,10 @@ def _data(args: argparse.Namespace) -> Path | None:
 def _run(args: argparse.Namespace) -> int:
     from bot.discord.runner import run_bot
 
-    return run_bot(_data(args), args.sync)
+    return run_bot(args.settings, _data(args), args.sync)
 
 
 def _sync(args: argparse.Namespace) -> int:
     from bot.discord.runner import sync_commands
 
-    return sync_commands(_data(args), args.guild, clear=args.clear)
+    return sync_commands(args.settings, args.guild, clear=args.clear)

@@ -18,16 +18,19 @@ from discord.errors import ConnectionClosed
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket, ReconnectWebSocket
 
+from bot.discord.feedback import VoteButton
 from bot.discord.heartbeat import Heartbeat
-from bot.discord.i18n import TEXTS, Lang, LectureTranslator, lang_of, t
+from bot.discord.i18n import Lang, LectureTranslator, lang_of, t
+from bot.discord.retention import purge_forever
 from bot.discord.views import NO_MENTIONS, answer_expired, reply
+from bot.messages import has_message
 from retrieval.errors import LectureBotError, QueryError
 from retrieval.timing import WordClock
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from bot.discord.config import Settings
+    from bot.settings import Settings
     from bot.store import Store
     from retrieval.course import Course
     from retrieval.lecture import Catalog, Lecture
@@ -41,6 +44,8 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.discord.cogs.chapters",
     "bot.discord.cogs.lectures",
     "bot.discord.cogs.link",
+    "bot.discord.cogs.quiz",
+    "bot.discord.cogs.insights",
     "bot.discord.cogs.help",
 )
 
@@ -61,6 +66,8 @@ class Answerer(Protocol):
         self, query: str, k: int = 3, chapter: int | None = None, lecture: str | None = None
     ) -> Answer: ...
 
+    def matches(self, query: str, lecture: str | None = None) -> list[tuple[int, float]]: ...
+
 
 def describe_error(error: Exception, language: str) -> tuple[str, bool]:
     """(message for the user, whether to log the traceback) for an app command error."""
@@ -69,7 +76,7 @@ def describe_error(error: Exception, language: str) -> tuple[str, bool]:
     if isinstance(error, app_commands.CommandOnCooldown):
         per = error.cooldown.per
         return t("cooldown", lang, per=per, retry=error.retry_after), False
-    if isinstance(original, LectureBotError) and original.key in TEXTS:
+    if isinstance(original, LectureBotError) and has_message(original.key):
         return t(original.key, lang, **original.values), False  # in the user's language
     if isinstance(original, QueryError):
         return t("bad_question", lang, reason=str(original)), False
@@ -135,8 +142,9 @@ class LectureBot(commands.Bot):
     - `drain_timeout`: seconds `close()` waits for interactions being answered to finish;
     - `view_timeout`: seconds after which buttons are disabled;
     - `heartbeat_file`: where to write the heartbeat every 30 s (`bot/discord/heartbeat.py`);
-    - `store`: the database of server settings (`bot/store.py`); without one, servers cannot
-      choose a default lecture.
+    - `store`: the database (`bot/store.py`): server settings, the question log, votes;
+      without one, servers cannot choose a default lecture and answers have no vote buttons;
+    - `retention_days`: how long logged questions are kept (`bot/discord/retention.py`).
     """
 
     def __init__(
@@ -151,6 +159,7 @@ class LectureBot(commands.Bot):
         view_timeout: float = 180.0,
         heartbeat_file: Path | None = None,
         store: Store | None = None,
+        retention_days: int = 90,
         **options: Any,
     ):
         options.setdefault("intents", discord.Intents(guilds=True))  # nothing privileged
@@ -165,6 +174,8 @@ class LectureBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
+        self.retention_days = retention_days
+        self._purging: asyncio.Task[None] | None = None
         self._load_index = load_index
         self._extensions = tuple(extensions)
         self.question_cooldown = question_cooldown
@@ -259,6 +270,10 @@ class LectureBot(commands.Bot):
                 len(self.index.catalog.chapters),
             )
         await self.tree.set_translator(LectureTranslator())
+        self.add_dynamic_items(VoteButton)  # votes work on any answer, also from before a restart
+        if self.store is not None:
+            purging = purge_forever(self.store, self.retention_days)
+            self._purging = asyncio.create_task(purging, name="lecture-bot-retention")
         if self.heartbeat is not None:
             self.heartbeat.start()
         for extension in self._extensions:
@@ -273,6 +288,8 @@ class LectureBot(commands.Bot):
             await self._drain()
         if self.heartbeat is not None:
             await self.heartbeat.stop()
+        if self._purging is not None:
+            self._purging.cancel()
         self._worker.shutdown(wait=False, cancel_futures=True)
         await super().close()
 
@@ -434,6 +451,10 @@ def _warm_up(index: Answerer) -> None:
         warm()  # caption timings of every moment (or paragraph), once, before any question
     for question in ("what is tokenization", "토큰화란 무엇인가요"):
         _answer_quietly(index, question)
+    # Pillow's import and first drawing (~15 ms) are paid here, not by the first student.
+    from bot.timeline import Timeline, timeline_png
+
+    timeline_png(Timeline(duration=60, chapter_starts=(0,), matches=((30, 1.0),), hits=((1, 30),)))
 
 
 def _answer_quietly(index: Answerer, question: str) -> None:

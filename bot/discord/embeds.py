@@ -18,6 +18,7 @@ from bot.discord.i18n import Lang, t
 from retrieval.timecode import EXAMPLES, format_time
 
 if TYPE_CHECKING:
+    from bot.quiz import Quiz
     from retrieval.course import Course
     from retrieval.lecture import Catalog, Chapter, Moment
     from retrieval.results import Answer, Hit
@@ -466,10 +467,12 @@ def link_embed(seconds: int, catalog: Catalog, quote: str, lang: Lang) -> discor
     return embed
 
 
-HELP_TOPICS = ("ask", "chapters", "link")
+HELP_TOPICS = ("ask", "chapters", "link", "quiz", "privacy")
 
 
-def help_embed(catalog: Catalog | None, lang: Lang, topic: str | None = None) -> discord.Embed:
+def help_embed(
+    catalog: Catalog | None, lang: Lang, topic: str | None = None, retention_days: int = 90
+) -> discord.Embed:
     """How to use the bot, in `lang`; one topic or all of them."""
     lecture = _lecture_title(catalog, lang) if catalog is not None else "the lecture"
     embed = discord.Embed(
@@ -477,9 +480,16 @@ def help_embed(catalog: Catalog | None, lang: Lang, topic: str | None = None) ->
         description=t("help_intro", lang, lecture=lecture),
         colour=COLOUR,
     )
-    names = {"ask": "/ask", "chapters": "/chapter · /chapters", "link": "/link"}
+    names = {
+        "ask": "/ask",
+        "chapters": "/chapter · /chapters",
+        "link": "/link",
+        "quiz": "/quiz",
+        "privacy": t("help_privacy_name", lang),
+    }
     for name in [topic] if topic in HELP_TOPICS else HELP_TOPICS:
-        embed.add_field(name=names[name], value=t(f"help_{name}", lang), inline=False)
+        text = t(f"help_{name}", lang, days=retention_days)
+        embed.add_field(name=names[name], value=text, inline=False)
     return embed
 
 
@@ -502,3 +512,49 @@ def limit_violations(embed: discord.Embed) -> list[str]:
     if len(embed) > TOTAL_LIMIT:
         problems.append(f"total {len(embed)} > {TOTAL_LIMIT}")
     return problems
+
+
+def quiz_embed(quiz: Quiz, lang: Lang, chapter: int | None = None) -> discord.Embed:
+    """A quiz question (its three choices are the buttons under it); `chapter`: the one the
+    user asked to practise."""
+    question = escape(trim(one_line(quiz.question), 300))
+    embed = discord.Embed(title=t("quiz_title", lang), description=f"> **{question}**")
+    embed.colour = COLOUR
+    lecture = _lecture_title(quiz.catalog, lang)
+    if chapter is None:
+        footer = t("quiz_footer", lang, lecture=lecture)
+    else:
+        footer = t("quiz_footer_chapter", lang, lecture=lecture, number=chapter)
+    embed.set_footer(text=trim(footer, FOOTER_LIMIT))
+    return embed
+
+
+def quiz_reveal_embed(
+    quiz: Quiz,
+    lang: Lang,
+    *,
+    correct: bool,
+    quote: str,
+    streak: tuple[int, int] | None = None,
+    chapter: int | None = None,
+) -> discord.Embed:
+    """The question answered: right or not, the right moment with its link and chapter, what
+    is said there, and the user's (streak, best) when it is kept."""
+    embed = quiz_embed(quiz, lang, chapter)
+    embed.colour = discord.Colour.green() if correct else discord.Colour.red()
+    verdict = t("quiz_right" if correct else "quiz_wrong", lang)
+    if streak is not None:
+        verdict += "\n" + t("quiz_streak", lang, streak=streak[0], best=streak[1])
+    embed.description = f"{embed.description}\n\n{verdict}"
+    moment = quiz.answer
+    where = t("chapter_label", lang, number=moment.chapter)
+    chapter_title = _chapter_title(quiz.catalog, moment.chapter, "", lang)
+    value = (
+        f"{masked_link(moment.t, quiz.url)} **{escape(moment.display_title(lang))}**\n"
+        f"{escape(f'{where} · {chapter_title}' if chapter_title else where)}"
+    )
+    embed.add_field(name=t("quiz_answer", lang), value=trim(value, FIELD_LIMIT), inline=False)
+    said = escape(trim(one_line(quote), QUOTE)) if quote.strip() else t("nothing_said", lang)
+    embed.add_field(name=t("said", lang), value=trim(said, FIELD_LIMIT), inline=False)
+    embed.set_footer(text=trim(_lecture_title(quiz.catalog, lang), FOOTER_LIMIT))
+    return embed

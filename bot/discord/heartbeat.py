@@ -14,7 +14,6 @@ old `last_event`: `lecture-bot check --live` fails on either.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -24,20 +23,17 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    # Only the writer runs on the bot's event loop (which has asyncio loaded already): `check`
+    # reads heartbeats without paying for importing it.
+    import asyncio
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_ENV = "HEARTBEAT_FILE"
-DEFAULT_HEARTBEAT = Path(".cache") / "heartbeat.json"
 INTERVAL = 30.0
 STALE_AFTER = 90.0
-
-
-def heartbeat_path(environ: Mapping[str, str] | None = None) -> Path:
-    """`$HEARTBEAT_FILE`, else `.cache/heartbeat.json` under the working directory."""
-    raw = (os.environ if environ is None else environ).get(HEARTBEAT_ENV, "").strip()
-    return Path(raw).expanduser() if raw else DEFAULT_HEARTBEAT
 
 
 def write_heartbeat(path: Path, data: Mapping[str, Any]) -> None:
@@ -157,15 +153,21 @@ class Heartbeat:
             log.warning("cannot write the heartbeat file %s: %s", self.path, error)
 
     async def _run(self) -> None:
+        import asyncio
+
         while True:
             await asyncio.to_thread(self.beat)
             await asyncio.sleep(self.interval)
 
     def start(self) -> None:
+        import asyncio
+
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="lecture-bot heartbeat")
 
     async def stop(self) -> None:
+        import asyncio
+
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

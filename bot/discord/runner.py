@@ -25,14 +25,10 @@ from typing import TYPE_CHECKING
 
 # Only light modules at import: discord.py and aiohttp take about half a second to import, and
 # a SIGTERM in that time must already find our handler (`run_bot`).
-from bot.discord.config import (
-    ConfigError,
-    Settings,
-    apply_endpoint_overrides,
-    configure_logging,
-)
-from bot.discord.heartbeat import heartbeat_path
-from bot.store import Store, default_database_path
+from bot.discord.config import apply_endpoint_overrides, configure_logging
+from bot.messages import message
+from bot.settings import ConfigError, Settings
+from bot.store import Store, StoreError, default_database_path
 from retrieval.errors import LectureBotError
 
 if TYPE_CHECKING:
@@ -71,28 +67,31 @@ FATAL_CLOSES: dict[int, str] = {
 }
 
 
-def load_index(data_dir: Path | None):
+def load_index(data_dir: Path | None, catalog: Path | None = None):
     """The retriever for the course (or lecture) at `data_dir` (CPU work: called in a
-    thread)."""
+    thread); `catalog` is a catalog file to use instead of the shipped one."""
+    from retrieval.catalog import load_catalog
     from retrieval.course import prepare_course
     from retrieval.course_index import build_index
 
-    return build_index(prepare_course(data_dir, announce=log.info))
+    own = load_catalog(catalog) if catalog is not None else None
+    return build_index(prepare_course(data_dir, own, announce=log.info))
 
 
 def _fail(message: str) -> None:
     print(f"lecture-bot: {message}", file=sys.stderr, flush=True)
 
 
-def _settings() -> Settings | None:
+def _ready(settings: Settings) -> bool:
+    """Whether the bot can log in with `settings` (else one line); logging set up."""
     try:
-        settings = Settings.from_env()
+        settings.require_token()
     except ConfigError as error:
         _fail(str(error))
-        return None
+        return False
     configure_logging(settings)
     apply_endpoint_overrides(settings)
-    return settings
+    return True
 
 
 class _Stopped(KeyboardInterrupt):
@@ -158,7 +157,10 @@ async def _sync(bot: LectureBot, guild_id: int | None, *, clear: bool = False) -
         commands = await bot.tree.sync(guild=guild)
         where = f"to guild {guild_id}"
     log.info("synced %d commands %s", len(commands), where)
-    print(f"Synced {len(commands)} commands {where}.", flush=True)
+    if guild_id is None:
+        print(message("cli_synced_globally", "en", count=len(commands)), flush=True)
+    else:
+        print(message("cli_synced_guild", "en", count=len(commands), guild=guild_id), flush=True)
     return len(commands)
 
 
@@ -194,12 +196,15 @@ async def _serve(settings: Settings, data_dir: Path | None, sync: bool) -> int:
 
     store: Store | None = None
     try:
-        store = await asyncio.to_thread(Store, settings.database or default_database_path())
+        store = await open_store(settings)
         bot = make_bot(
             settings,
-            load_index=functools.partial(load_index, data_dir or settings.data_dir),
-            heartbeat_file=heartbeat_path(),
+            load_index=functools.partial(
+                load_index, data_dir or settings.data_dir, settings.catalog
+            ),
+            heartbeat_file=settings.heartbeat_file,
             store=store,
+            retention_days=settings.retention_days,
             connector=aiohttp.TCPConnector(limit=0, limit_per_host=HTTP_CONNECTIONS_PER_HOST),
         )
         async with bot:
@@ -222,7 +227,17 @@ async def _serve(settings: Settings, data_dir: Path | None, sync: bool) -> int:
     return EXIT_OK
 
 
-def run_bot(data_dir: Path | None, sync: bool) -> int:
+async def open_store(settings: Settings) -> Store | None:
+    """The bot's database; None (one log line) when it cannot be opened: the bot answers all
+    the same, and refuses votes and settings politely."""
+    try:
+        return await asyncio.to_thread(Store, settings.database or default_database_path())
+    except StoreError as error:
+        log.error("%s; answering without it (no votes, question log or server settings)", error)
+        return None
+
+
+def run_bot(settings: Settings, data_dir: Path | None, sync: bool) -> int:
     """Serve until SIGTERM/SIGINT; with `sync`, publish the commands first (to
     DISCORD_GUILD_ID if set, else globally). Returns the exit code."""
     # A stop signal before the event loop runs (while discord.py is imported, say) raises
@@ -230,8 +245,7 @@ def run_bot(data_dir: Path | None, sync: bool) -> int:
     # signal, which systemd records as a failure.
     previous = {sig: signal.signal(sig, _stop_now) for sig in STOP_SIGNALS}
     try:
-        settings = _settings()
-        if settings is None:
+        if not _ready(settings):
             return EXIT_BAD_INPUT
         log.info("starting (pid %d)", os.getpid())
         return _guarded(lambda: _serve(settings, data_dir, sync))
@@ -253,12 +267,10 @@ async def _sync_only(settings: Settings, guild_id: int | None, clear: bool) -> i
     return EXIT_OK
 
 
-def sync_commands(data_dir: Path | None, guild_id: int | None, clear: bool = False) -> int:
+def sync_commands(settings: Settings, guild_id: int | None, clear: bool = False) -> int:
     """Publish the command tree (to `guild_id`, or globally) and exit. The commands do not
-    depend on the lecture data, so `data_dir` is accepted for symmetry and not read."""
-    del data_dir
-    settings = _settings()
-    if settings is None:
+    depend on the lecture data."""
+    if not _ready(settings):
         return EXIT_BAD_INPUT
     if clear and guild_id is None:
         _fail("--clear needs --guild ID (it removes the copies synced to that guild).")

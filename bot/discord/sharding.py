@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.discord.client import LectureBot
 
 if TYPE_CHECKING:
-    from bot.discord.config import Settings
+    from bot.settings import Settings
 
 
 class ShardedLectureBot(LectureBot, commands.AutoShardedBot):

@@ -6,6 +6,8 @@ buttons are disabled at the edges and when the view times out.
 
 from __future__ import annotations
 
+import asyncio
+import io
 import itertools
 import logging
 import secrets
@@ -23,6 +25,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
+TIMELINE_FILE = "timeline.png"  # the answer's picture (bot/timeline.py), as attached
+
+
+def timeline_file(png: bytes) -> discord.File:
+    """The timeline picture as an attachment (a new one for each message: a sent File is
+    consumed)."""
+    return discord.File(io.BytesIO(png), filename=TIMELINE_FILE)
 
 
 class PageSource(Protocol):
@@ -48,10 +57,18 @@ class AnswerPages:
         per_page: int = embeds.PER_PAGE,
         more: Callable[[], Answer] | None = None,
         lectures: bool = False,
+        timeline: bytes | None = None,
     ):
         self.answer, self.catalog, self.per_page = answer, catalog, per_page
         self.lectures = lectures  # the course has several: each hit names its lecture
         self._more = more if len(answer.hits) > per_page else None
+        # The picture of where the first page's hits are: every page shows it (an edited
+        # message keeps its attachment), so the answer does not jump when paged.
+        self.timeline = timeline
+
+    def attachments(self) -> list[discord.File]:
+        """The files a message of these pages must carry for its embed's image."""
+        return [timeline_file(self.timeline)] if self.timeline else []
 
     def page_count(self) -> int:
         return embeds.page_count(self.answer, self.per_page)
@@ -61,10 +78,15 @@ class AnswerPages:
         hits = self.answer.hits[page * self.per_page : (page + 1) * self.per_page]
         return embeds.transcript_embed(hits, lang)
 
+    async def prepare(self, page: int) -> None:
+        """Fetch the whole answer, off the event loop, the first time a later page is shown."""
+        if page > 0 and self._more is not None:
+            self.answer, self._more = await asyncio.to_thread(self._more), None
+
     def format_page(self, page: int, lang: Lang) -> discord.Embed:
         if page > 0 and self._more is not None:
             self.answer, self._more = self._more(), None
-        return embeds.answer_embed(
+        embed = embeds.answer_embed(
             self.answer,
             self.catalog,
             lang,
@@ -73,6 +95,9 @@ class AnswerPages:
             more=self._more is not None,
             lectures=self.lectures,
         )
+        if self.timeline:
+            embed.set_image(url=f"attachment://{TIMELINE_FILE}")
+        return embed
 
 
 class ChapterPages:
@@ -152,6 +177,8 @@ class OwnedView(discord.ui.View):
 
     #: Buttons anyone may press (what they show is private to whoever presses).
     open_to_all: frozenset[str] = frozenset()
+    #: The message (its key in the catalogue) that refuses anyone else.
+    refusal: str = "not_yours"
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         data: dict[str, Any] = dict(interaction.data or {})
@@ -159,13 +186,15 @@ class OwnedView(discord.ui.View):
         if interaction.user.id == self.owner_id or custom_id.split(":")[-1] in self.open_to_all:
             return True
         await interaction.response.send_message(
-            t("not_yours", lang_of(interaction.locale)),
+            t(self.refusal, lang_of(interaction.locale)),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
         return False
 
     def disable_all(self) -> None:
+        """Disable the view's own buttons. Dynamic items (votes) keep working: they are
+        understood from their custom id alone, after a timeout and after a restart."""
         for item in self.children:
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
@@ -224,8 +253,10 @@ class Paginator(OwnedView):
     @property
     def needed(self) -> bool:
         """Whether the view has anything to offer (more than one page, or sharing)."""
-        return self.source.page_count() > 1 or any(
-            button in self.children for button in (self.share, self.transcript)
+        return (
+            self.source.page_count() > 1
+            or any(button in self.children for button in (self.share, self.transcript))
+            or any(isinstance(item, discord.ui.DynamicItem) for item in self.children)
         )
 
     def current_embed(self) -> discord.Embed:
@@ -240,8 +271,14 @@ class Paginator(OwnedView):
 
     async def show_page(self, interaction: discord.Interaction, page: int) -> None:
         self.page = max(0, min(page, self.source.page_count() - 1))
+        prepare = getattr(self.source, "prepare", None)
+        if prepare is not None:
+            await prepare(self.page)
         embed = self.current_embed()  # first: drawing a page may reveal more pages
         self._update_buttons()
+        for item in self.children:  # votes are about the page shown
+            if isinstance(item, discord.ui.DynamicItem) and hasattr(item, "turn_to"):
+                item.turn_to(self.page)
         await interaction.response.edit_message(
             embed=embed, view=self, allowed_mentions=NO_MENTIONS
         )
@@ -275,9 +312,12 @@ class Paginator(OwnedView):
     @discord.ui.button(label="Share", custom_id="share", style=discord.ButtonStyle.success, row=0)
     async def share(self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]):
         embed = self.source.format_page(self.page, self.lang)
+        # A new message: it needs its own copy of the picture its embed shows.
+        files = self.source.attachments() if isinstance(self.source, AnswerPages) else []
         await interaction.response.send_message(
             content=t("shared_by", self.lang, user=interaction.user.mention),
             embed=embed,
+            files=files or discord.utils.MISSING,
             allowed_mentions=NO_MENTIONS,
         )
         button.disabled = True

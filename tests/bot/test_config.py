@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.discord.config import API_BASE_VAR, GATEWAY_VAR, Settings
+from bot.settings import API_BASE_VAR, GATEWAY_VAR, Settings
 
 
 def test_development_endpoints_are_never_taken_from_dotenv(tmp_path: Path) -> None:
@@ -18,7 +18,7 @@ def test_development_endpoints_are_never_taken_from_dotenv(tmp_path: Path) -> No
     settings = Settings.from_env(environ={}, dotenv_path=dotenv)
     assert settings.token == "abc"
     assert settings.api_base is None and settings.gateway_url is None
-    assert settings.database == Path("/tmp/x.sqlite3")
+    assert settings.database == "/tmp/x.sqlite3"
     from_process = Settings.from_env(
         environ={API_BASE_VAR: "http://127.0.0.1:1/api", GATEWAY_VAR: "ws://127.0.0.1:1/gw"},
         dotenv_path=dotenv,

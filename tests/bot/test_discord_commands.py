@@ -152,7 +152,7 @@ async def test_korean_user_gets_korean_labels_and_korean_text(harness: Harness):
         ("   ", "I can't search that: the question is empty or too long."),
         (
             "x" * 5000,
-            "Questions can be at most 300 characters (yours has 5000). Try a shorter one.",
+            "Questions can be at most 300 characters (yours has 5,000). Try a shorter one.",
         ),
     ],
 )
@@ -397,7 +397,15 @@ async def test_help_in_english_and_korean(harness: Harness):
     assert en.data["flags"] == 64
     [embed] = check_embeds(en.data)
     assert embed["title"] == "How to use the lecture bot"
-    assert [f["name"] for f in embed["fields"]] == ["/ask", "/chapter · /chapters", "/link"]
+    assert [f["name"] for f in embed["fields"]] == [
+        "/ask",
+        "/chapter · /chapters",
+        "/link",
+        "/quiz",
+        "👍 / 👎 and your privacy",
+    ]
+    privacy = embed["fields"][-1]["value"]
+    assert "kept 90 days" in privacy and "/privacy" in privacy
     ko = await harness.interact(
         slash("help", {"topic": "link"}, user_id=harness.new_user(), locale="ko")
     )
@@ -474,7 +482,7 @@ async def test_guild_sync_publishes_localised_commands(harness: Harness):
     count = await _sync(harness.bot, GUILD_ID)
     put = await harness.fake.wait_for_request("PUT", f"/guilds/{GUILD_ID}/commands")
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
-    assert count == len(put.body) == 8
+    assert count == len(put.body) == 11
     by_name = {command["name"]: command for command in put.body}
     assert by_name["Ask the lecture"]["type"] == 3
     assert by_name["Ask the lecture"]["name_localizations"] == {"ko": "강의에 질문하기"}
@@ -492,6 +500,11 @@ async def test_guild_sync_publishes_localised_commands(harness: Harness):
     assert [option["name"] for option in lecture["options"]] == ["default"]
     topic = by_name["help"]["options"][0]
     assert topic["choices"][0]["name_localizations"] == {"ko": "질문하기"}
+    quiz = by_name["quiz"]
+    assert quiz["description_localizations"] == {
+        "ko": "연습: 질문에 답하는 강의 장면을 골라 보세요."
+    }
+    assert [option["name"] for option in quiz["options"]] == ["chapter", "lecture", "private"]
     slash_commands = [command for command in put.body if command["type"] == 1]
     assert all(not command.get("name_localizations") for command in slash_commands)
 
@@ -508,6 +521,9 @@ async def test_global_sync_only_on_demand(harness: Harness):
         "lecture",
         "lectures",
         "link",
+        "quiz",
+        "insights",
+        "privacy",
         "help",
         "Ask the lecture",
     }

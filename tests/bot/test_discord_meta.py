@@ -7,7 +7,7 @@ import discord
 from discord import app_commands
 
 from bot.discord.client import EXTENSIONS, LectureBot
-from bot.discord.i18n import COMMAND_TEXT_KO
+from bot.messages import command_text
 
 MISSING_DESCRIPTION = "…"  # what discord.py shows for a parameter without @describe
 
@@ -31,6 +31,9 @@ async def test_every_command_is_named_described_and_translated():
         "lecture",
         "lectures",
         "link",
+        "quiz",
+        "insights",
+        "privacy",
         "help",
         "Ask the lecture",
     }
@@ -39,20 +42,20 @@ async def test_every_command_is_named_described_and_translated():
             assert command.type is discord.AppCommandType.message
             continue
         if isinstance(command, app_commands.Group):
-            assert command.description in COMMAND_TEXT_KO, command.name
+            assert command_text(command.description, "ko"), command.name
             continue
         assert command.name.islower() and command.name.isascii()
         assert command.description and command.description != MISSING_DESCRIPTION
         assert len(command.description) <= 100
-        assert command.description in COMMAND_TEXT_KO, command.name
+        assert command_text(command.description, "ko"), command.name
         assert len(command.parameters) <= 25
         for parameter in command.parameters:
             where = f"/{command.name} {parameter.display_name}"
             assert parameter.description != MISSING_DESCRIPTION, f"{where} has no @describe"
             assert len(parameter.description) <= 100, where
-            assert parameter.description in COMMAND_TEXT_KO, where
+            assert command_text(parameter.description, "ko"), where
             for choice in parameter.choices:
-                assert choice.name in COMMAND_TEXT_KO, f"{where} choice {choice.name}"
+                assert command_text(choice.name, "ko"), f"{where} choice {choice.name}"
 
 
 async def test_limits_live_in_the_types():
@@ -65,3 +68,8 @@ async def test_limits_live_in_the_types():
     assert ask.get_parameter("private").default is False
     number = tree.get_command("chapter").get_parameter("number")
     assert (number.min_value, number.max_value, number.autocomplete) == (1, 99, True)
+    quiz = tree.get_command("quiz")
+    chapter = quiz.get_parameter("chapter")
+    assert (chapter.min_value, chapter.max_value, chapter.autocomplete) == (1, 99, True)
+    assert quiz.get_parameter("lecture").autocomplete is True
+    assert quiz.get_parameter("private").default is False

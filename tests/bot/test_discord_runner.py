@@ -72,7 +72,7 @@ async def test_rejected_token_is_one_clear_line_without_the_token(fake: FakeDisc
 async def test_token_from_dotenv_and_guild_sync(fake: FakeDiscord, tmp_path: Path):
     (tmp_path / ".env").write_text(f"DISCORD_TOKEN={fake.token}\nLOG_LEVEL=DEBUG\n")
     code, out, err = await run_cli("sync", "--guild", "42", env=environment(fake), cwd=tmp_path)
-    assert (code, out) == (0, "Synced 8 commands to guild 42.\n"), err
+    assert (code, out) == (0, "Synced 11 commands to guild 42.\n"), err
     assert "Traceback" not in err
     assert fake.token not in err  # not even at DEBUG
     [put] = [r for r in fake.requests if r.method == "PUT"]

@@ -13,20 +13,15 @@ from typing import Any
 import pytest
 from discord_fixtures import *  # noqa: F403  (pytest fixtures: fake, start_bot, ...)
 
-from bot.discord.heartbeat import (
-    DEFAULT_HEARTBEAT,
-    Heartbeat,
-    heartbeat_path,
-    read_heartbeat,
-    write_heartbeat,
-)
+from bot.discord.heartbeat import Heartbeat, read_heartbeat, write_heartbeat
+from bot.settings import DEFAULT_HEARTBEAT, Settings
 
 
-def test_path_from_environment() -> None:
-    assert heartbeat_path({}) == DEFAULT_HEARTBEAT
-    assert heartbeat_path({"HEARTBEAT_FILE": " /var/lib/lb/hb.json "}) == Path(
-        "/var/lib/lb/hb.json"
-    )
+def test_path_from_the_settings(tmp_path: Path) -> None:
+    absent = tmp_path / "absent.env"
+    assert Settings.from_env({}, absent).heartbeat_file == DEFAULT_HEARTBEAT
+    settings = Settings.from_env({"HEARTBEAT_FILE": " /var/lib/lb/hb.json "}, absent)
+    assert settings.heartbeat_file == Path("/var/lib/lb/hb.json")
 
 
 def test_write_is_valid_json_and_replaces_atomically(tmp_path: Path, monkeypatch) -> None:

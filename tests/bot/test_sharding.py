@@ -11,8 +11,8 @@ from discord_harness import FixedIndex, Harness
 from fake_discord import FakeDiscord, slash
 
 from bot.discord.client import LectureBot
-from bot.discord.config import ConfigError, Settings
 from bot.discord.sharding import ShardedLectureBot, make_bot
+from bot.settings import ConfigError, Settings
 
 TOKEN = {"DISCORD_TOKEN": "x"}
 

@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.discord.heartbeat import write_heartbeat
+from bot.store import MIGRATIONS
 
 TOKEN = "SECRET.t0ken-for-check.never-printed"
 
@@ -50,7 +51,7 @@ def test_check_ok(env: Path, capsys) -> None:
     ]
     assert "Deep Dive into LLMs like ChatGPT (24 chapters)" in lines[1]
     assert "deep-dive-llms: 423 segments, 414 key moments" in lines[2]
-    assert lines[4].endswith("bot.sqlite3")
+    assert lines[4].endswith(f"bot.sqlite3 (schema version {len(MIGRATIONS)})")
     assert err == ""
 
 

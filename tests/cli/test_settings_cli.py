@@ -16,7 +16,13 @@ TOKEN = "MTAx.secret-token-value.abcdefghijklmnopqrstuvwxyz"
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("LECTURE_DATA_DIR", "DISCORD_TOKEN", "LECTURE_BOT_DB", "HEARTBEAT_FILE"):
+    for name in (
+        "LECTURE_DATA_DIR",
+        "LECTURE_CATALOG",
+        "DISCORD_TOKEN",
+        "LECTURE_BOT_DB",
+        "HEARTBEAT_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -57,3 +63,23 @@ def test_check_shows_each_setting_and_its_source(workdir, capsys, shared_lecture
     assert "LOG_LEVEL = INFO  [default]" in out
     assert "DISCORD_TOKEN = set (" in out
     assert TOKEN not in out and TOKEN[-6:] not in out
+
+
+def test_catalog_cache_and_database_come_from_dotenv_too(workdir, capsys, monkeypatch) -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    cache = workdir / "my-cache"
+    monkeypatch.delenv("LECTURE_CACHE_DIR")  # (the tests' own; restored after)
+    (workdir / ".env").write_text(
+        f"LECTURE_CATALOG={fixtures / 'mini-catalog.yaml'}\n"
+        f"LECTURE_DATA_DIR={fixtures / 'lecture-mini'}\n"
+        f"LECTURE_CACHE_DIR={cache}\n",
+        "utf-8",
+    )
+    assert main(["chapters"]) == 0
+    assert "Flour and Water" in capsys.readouterr().out
+    assert main(["ask", "--json", "flour and water"]) == 0
+    assert any(cache.glob("index-*.bin"))  # the index was kept where .env said
+    database = workdir / "feedback.sqlite3"
+    (workdir / ".env").write_text(f"LECTURE_BOT_DB={database}\n", "utf-8")
+    assert main(["insights", "--json"]) == 0
+    assert database.is_file()

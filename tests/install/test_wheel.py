@@ -97,3 +97,6 @@ def test_the_installed_catalogs_are_package_data(installed: Path, tmp_path: Path
     listed = run(installed, "moments", "--chapter", "3", cwd=tmp_path, env=clean_env(tmp_path))
     assert listed.returncode == 0, listed.stderr
     assert "Tokenization" in listed.stdout
+    # The message catalogue (bot/locale/*.po) is package data too.
+    korean = run(installed, "chapter", "99", "--lang", "ko", cwd=tmp_path, env=clean_env(tmp_path))
+    assert korean.stderr == "lecture-bot: '99'장은 없어요. 1부터 24까지 골라 주세요.\n"

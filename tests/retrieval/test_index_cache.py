@@ -31,7 +31,7 @@ EXTRA = ["what is hallucinaton", "tokenizaton and byte pair encoding", "how do I
 
 @pytest.fixture(autouse=True)
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(lecture_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(lecture_cache, "_configured_dir", tmp_path / "cache")
     return tmp_path / "cache"
 
 
@@ -193,7 +193,7 @@ def test_an_unwritable_cache_only_costs_time(
 ):
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where the cache directory should be", encoding="utf-8")
-    monkeypatch.setenv(lecture_cache.CACHE_ENV, str(blocker / "cache"))
+    monkeypatch.setattr(lecture_cache, "_configured_dir", blocker / "cache")
     index = index_cache.cached_index(_mini_lecture(mini[0]))
     assert index.answer("what is the windowpane test").found
 

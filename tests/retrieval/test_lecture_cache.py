@@ -18,7 +18,7 @@ COURSE = Path(__file__).resolve().parents[1] / "fixtures" / "course"
 
 @pytest.fixture
 def lecture_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(lecture_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(lecture_cache, "_configured_dir", tmp_path / "cache")
     target = tmp_path / "mini-bread"
     shutil.copytree(COURSE / "mini-bread", target)
     return target
@@ -80,5 +80,5 @@ def test_a_truncated_cache_file_is_ignored(lecture_dir: Path, tmp_path: Path):
 def test_an_unwritable_cache_only_costs_time(lecture_dir: Path, monkeypatch, tmp_path: Path):
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where the cache directory should be", encoding="utf-8")
-    monkeypatch.setenv(lecture_cache.CACHE_ENV, str(blocker / "cache"))
+    monkeypatch.setattr(lecture_cache, "_configured_dir", blocker / "cache")
     assert _load(lecture_dir).segments

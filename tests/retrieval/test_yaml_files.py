@@ -66,7 +66,7 @@ def test_a_directory_or_missing_file_is_named(tmp_path: Path) -> None:
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(lecture_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(lecture_cache, "_configured_dir", tmp_path / "cache")
     return tmp_path / "cache"
 
 

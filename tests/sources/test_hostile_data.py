@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.discord.config import ConfigError, Settings
+from bot.settings import ConfigError, Settings
 from retrieval.catalog import load_catalog
 from retrieval.data import load_lecture
 from retrieval.errors import LectureDataError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from typing import TYPE_CHECKING
 
 import discord
@@ -14,12 +15,16 @@ from bot.discord import embeds
 from bot.discord.client import question_check
 from bot.discord.cogs.chapters import chapter_choices
 from bot.discord.cogs.lectures import lecture_choices
+from bot.discord.feedback import vote_buttons
 from bot.discord.i18n import lang_of, t
-from bot.discord.views import AnswerPages, Paginator, reply
+from bot.discord.question_log import log_question
+from bot.discord.views import AnswerPages, Paginator, reply, timeline_file
+from bot.timeline import answer_timeline, timeline_png
 
 if TYPE_CHECKING:
-    from bot.discord.client import LectureBot
+    from bot.discord.client import Answerer, LectureBot
     from retrieval.lecture import Catalog
+    from retrieval.results import Answer
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +104,7 @@ class Ask(commands.Cog):
     ) -> None:
         """Search off the event loop and reply with the first page of hits (or suggestions).
         A chapter is one of `lecture` (the first lecture's when none is named)."""
+        started = time.perf_counter()
         lang = lang_of(interaction.locale)
         catalog = _catalog_named(self.bot, lecture)
         if chapter is not None and not 1 <= chapter <= len(catalog.chapters):
@@ -113,16 +119,17 @@ class Ask(commands.Cog):
         )
         index = self.bot.index
         assert index is not None
-        # The first page and one hit more (so "More results" knows it has a page to show);
-        # the rest only when asked for.
-        result = await self.bot.think(
+        result, timeline = await self.bot.think(
+            interaction, _answer_with_timeline, index, question, chapter, lecture, ephemeral=private
+        )
+        question_id = await log_question(
+            self.bot,
             interaction,
-            index.answer,
-            question,
-            embeds.PER_PAGE + 1,
-            chapter,
-            lecture,
-            ephemeral=private,
+            result,
+            lecture=lecture,
+            chapter=chapter,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            shown=embeds.PER_PAGE,
         )
         if not result.found:
             embed = embeds.no_match_embed(result, catalog, lang)
@@ -134,6 +141,7 @@ class Ask(commands.Cog):
                 catalog,
                 more=functools.partial(index.answer, question, MAX_HITS, chapter, lecture),
                 lectures=len(self.bot.course.lectures) > 1,
+                timeline=timeline,
             ),
             owner_id=interaction.user.id,
             lang=lang,
@@ -141,13 +149,33 @@ class Ask(commands.Cog):
             shareable=private,
             timeout=self.bot.view_timeout,
         )
+        if question_id is not None:
+            for button in vote_buttons(question_id):
+                view.add_item(button)
+        picture = timeline_file(timeline) if timeline else None
         if not view.needed:
-            await reply(interaction, embed=view.current_embed(), ephemeral=private)
+            await reply(interaction, embed=view.current_embed(), file=picture, ephemeral=private)
             view.stop()
             return
         view.message = await reply(
-            interaction, embed=view.current_embed(), view=view, ephemeral=private
+            interaction, embed=view.current_embed(), view=view, file=picture, ephemeral=private
         )
+
+
+def _answer_with_timeline(
+    index: Answerer, question: str, chapter: int | None, lecture: str | None
+) -> tuple[Answer, bytes | None]:
+    """On the bot's worker thread: the first page of hits and one more (so "More results"
+    knows it has a page to show; the rest only when asked for), and the picture of where the
+    first page's hits are (None when nothing matched, or if drawing it failed: the answer
+    matters more than its picture)."""
+    answer = index.answer(question, embeds.PER_PAGE + 1, chapter, lecture)
+    try:
+        timeline = answer_timeline(index, answer, shown=embeds.PER_PAGE)
+        return answer, None if timeline is None else timeline_png(timeline)
+    except Exception:
+        log.exception("could not draw the timeline of an answer")
+        return answer, None
 
 
 def _catalog_named(bot: LectureBot, lecture: object) -> Catalog:

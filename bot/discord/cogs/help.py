@@ -19,6 +19,8 @@ TOPICS = [
     app_commands.Choice(name="Asking questions", value="ask"),
     app_commands.Choice(name="Chapters", value="chapters"),
     app_commands.Choice(name="Time links", value="link"),
+    app_commands.Choice(name="Practice quiz", value="quiz"),
+    app_commands.Choice(name="Votes and privacy", value="privacy"),
 ]
 
 
@@ -35,7 +37,9 @@ class Help(commands.Cog):
         """How to use the lecture bot."""
         lang = lang_of(interaction.locale)
         catalog = self.bot.index.catalog if self.bot.index is not None else None
-        embed = embeds.help_embed(catalog, lang, topic.value if topic else None)
+        embed = embeds.help_embed(
+            catalog, lang, topic.value if topic else None, self.bot.retention_days
+        )
         await reply(interaction, embed=embed, ephemeral=True)
 
 
