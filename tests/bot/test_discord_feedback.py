@@ -5,15 +5,19 @@ database is refused politely while answers go on, and opted-out servers log noth
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sqlite3
 import struct
 from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
 from discord_harness import Harness, StartBot, buttons
 from fake_discord import GUILD_ID, button_press, modal_submit, slash
 
+from bot.cli import main
 from bot.store import Store
 
 VOTE_ID = re.compile(r"lecture-bot:vote:(\d+):(\d+):(up|down)")
@@ -51,8 +55,8 @@ async def test_an_answer_has_vote_buttons_that_name_the_logged_question(
     assert {VOTE_ID.fullmatch(value)[1] for value in ids.values()} == {str(logged.id)}
 
 
-async def test_a_vote_survives_a_restart_and_a_down_vote_asks_what_was_missing(
-    start_bot: StartBot, tmp_path: Path
+async def test_a_vote_survives_a_restart_and_reaches_the_organisers(
+    start_bot: StartBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     database = tmp_path / "bot.sqlite3"
     first = await start_bot(store=Store(database))
@@ -83,6 +87,20 @@ async def test_a_vote_survives_a_restart_and_a_down_vote_asks_what_was_missing(
     assert (value, comment) == (-1, "the part where tokens are counted")
     [logged] = Store(database).questions()
     assert (logged.id, logged.up, logged.down) == (question_id, 0, 1)
+
+    # The organisers see it: in Discord, from the command line, and in the export.
+    insights = await second.interact(slash("insights", user_id=second.new_user()))
+    fields = {f["name"]: f["value"] for f in insights.data["embeds"][0]["fields"]}
+    assert "“what are tokens”" in fields["Answers with the most 👎"]
+    assert "the part where tokens are counted" in fields["Answers with the most 👎"]
+    assert main(["insights", "--db", str(database), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["votes"] == {"up": 0, "down": 1}
+    assert report["most_down_voted"][0]["comments"] == ["the part where tokens are counted"]
+    export = tmp_path / "feedback.yaml"
+    assert main(["feedback", "export", "--db", str(database), "--out", str(export)]) == 0
+    [item] = yaml.safe_load(export.read_text())
+    assert (item["q"], item["kind"], item["answers"]) == ("what are tokens", "down-voted", [])
 
 
 async def test_korean_users_are_thanked_in_korean(start_bot: StartBot, tmp_path: Path):
