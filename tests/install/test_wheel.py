@@ -1,38 +1,26 @@
 """The project as users install it: a wheel in a fresh virtualenv, run from another directory.
 
 Catches what an editable install hides: catalogs that are not package data, paths relative
-to the source tree, writes into the installation. One build and one install (about a minute,
-most of it pip), shared by the tests here.
+to the source tree, writes into the installation. One build and one install (about 10 s),
+shared by the tests here.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import venv
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
+from installing import clean_env, run
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def installed(source: Path) -> Path:
     """The `lecture-bot` script of a fresh virtualenv with the built wheel installed."""
-    root = tmp_path_factory.mktemp("install")
-    # Built from a copy: setuptools writes build/ and *.egg-info beside the sources.
-    source = root / "source"
-    shutil.copytree(
-        REPO,
-        source,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv*", "build", "*.egg-info", ".cache", "__pycache__", "tests"
-        ),
-    )
+    root = source.parent
     wheels = root / "wheels"
     subprocess.run(
         [
@@ -57,8 +45,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # installing numpy, matplotlib and discord.py again took most of a minute). Nothing of
     # the project itself comes from there: the editable install is a finder hook, which a
     # .pth-added path does not run.
-    [packages] = env_dir.glob("lib/python3*/site-packages")
-    (packages / "suite-dependencies.pth").write_text(_dependencies_dir() + "\n")
+    _see_dependencies(env_dir)
     subprocess.run(
         [
             str(env_dir / "bin" / "python"),
@@ -75,22 +62,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return env_dir / "bin" / "lecture-bot"
 
 
+def _see_dependencies(env_dir: Path) -> None:
+    [packages] = env_dir.glob("lib/python3*/site-packages")
+    (packages / "suite-dependencies.pth").write_text(_dependencies_dir() + "\n")
+
+
 def _dependencies_dir() -> str:
     import numpy
 
     return str(Path(numpy.__file__).resolve().parents[1])
-
-
-def run(script: Path, *args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(script), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
-
-
-def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LECTURE_", "DISCORD_"))}
-    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"), **extra)
-    return env
 
 
 def test_the_installed_bot_answers_and_checks_from_anywhere(
