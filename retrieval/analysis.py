@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from itertools import chain
 from typing import TypeVar
@@ -29,7 +30,18 @@ _PHRASE_WORD = re.compile(rf"{_NUMBER}|[^\W_\uac00-\ud7a3]+")
 V = TypeVar("V")
 _MEMO_LIMIT = 200_000  # distinct words remembered; questions can bring endless new ones
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs", "Co", "Cn"}
-KOREAN_MODES = ("bigram", "morpheme", "both", "none")
+
+
+class KoreanTerms(StrEnum):
+    """How Korean text becomes index terms."""
+
+    BIGRAM = "bigram"  # overlapping Hangul character pairs
+    MORPHEME = "morpheme"  # Kiwi's content morphemes
+    BOTH = "both"
+    NONE = "none"  # Korean is not indexed
+
+
+KOREAN_MODES = tuple(KoreanTerms)
 # Kiwi tags that carry meaning: nouns, numerals, verb/adjective stems, roots, foreign words.
 _CONTENT_TAGS = ("NNG", "NNP", "NR", "VV", "VA", "XR", "SH")
 

@@ -12,6 +12,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -55,13 +56,20 @@ class _Member:
     phrase: str  # a multi-word English spelling as one term (retrieval/phrases.py), else ""
 
 
+class KoreanStems(StrEnum):
+    """How a Korean question's content words are found."""
+
+    RULES = "rules"  # particles and endings stripped (retrieval/korean.py)
+    KIWI = "kiwi"  # Kiwi's morpheme analysis
+
+
 class QueryExpander:
     def __init__(
         self,
         groups: tuple[SynonymGroup, ...],
         analyzer: Analyzer,
         weight: float = 1.0,
-        korean_stems: str = "rules",
+        korean_stems: str = KoreanStems.RULES,
         phrases: bool = False,
         saved: Mapping[str, Any] | None = None,
     ):
@@ -71,7 +79,7 @@ class QueryExpander:
         self.analyzer = analyzer
         self.weight = weight
         self._content_spans = (
-            korean_content_spans if korean_stems == "kiwi" else korean.content_spans
+            korean_content_spans if korean_stems == KoreanStems.KIWI else korean.content_spans
         )
         self._groups = _restore_groups(saved) if saved else _analyse(groups, analyzer, phrases)
         self.phrases = frozenset(m.phrase for g in self._groups for m in g.members if m.phrase)

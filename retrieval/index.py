@@ -1,33 +1,41 @@
-"""The searchable index: passages, one analyzer, BM25, and ranked, diverse, linked hits."""
+"""The searchable index: passages, one analyzer, BM25 fields, and ranked, diverse hits.
+
+An index is built from the lectures (or restored from what `state()` saved) and ranks their
+passages for a question. Where each hit's link lands is retrieval/links.py's job; whether the
+best hit really answers, retrieval/verdict.py's.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
 from typing import Any
 
 import numpy as np
 
-from retrieval.analysis import Analyzer, Token, has_hangul
+from retrieval.analysis import Analyzer, has_hangul
 from retrieval.corpus import EncodedCorpus
 from retrieval.course import Course
 from retrieval.errors import QueryError
 from retrieval.glossary import QueryExpander, QueryTerm
 from retrieval.lecture import Catalog, Chapter, Lecture, SynonymGroup
+from retrieval.links import LinkPlacer
 from retrieval.passage_terms import Highlights, SpokenTerms
 from retrieval.passages import Passage, build_moment_passages, build_passages
 from retrieval.phrases import PhraseMatcher
 from retrieval.results import Answer, Hit
-from retrieval.scoring import BM25Params, BM25Scorer, WeightedFields
+from retrieval.scoring import BM25Params, BM25Scorer, BM25Variant, WeightedFields
+from retrieval.search_config import DEFAULT_CONFIG, SearchConfig
 from retrieval.spelling import SpellingCorrector, has_unknown_word
 from retrieval.timing import WordClock
+from retrieval.verdict import ChapterSuggestions, Coverage, NoMatchRule, Verdict, coverage
+
+__all__ = ["MAX_QUERY_CHARS", "Index", "SearchConfig", "check_query"]
 
 MAX_QUERY_CHARS = 1000
-CLUSTER_CHARS = 240  # about 15 seconds of speech: the stretch a link should start
-CLUSTER_SECONDS = 15.0
 
 
 def check_query(query: str) -> str:
@@ -47,59 +55,11 @@ def check_query(query: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchConfig:
-    """Every knob of the retriever; defaults are the measured best (docs/retrieval.md)."""
-
-    window: int = 2
-    stride: int = 1
-    bm25: BM25Params = field(default_factory=lambda: BM25Params(variant="bm25plus"))
-    glossary_weight: float = 1.0
-    korean_translation: bool = True
-    # The translation is second-hand wording: its matches count for less than the lecture's
-    # own words (measured on our Korean questions; docs/retrieval.md).
-    korean_field_weight: float = 0.7
-    korean: str = "bigram"
-    korean_stems: str = "rules"  # content words of a Korean question: "rules" or "kiwi"
-    stem: bool = True
-    stopwords: bool = True
-    chapter_prior: float = 0.5
-    min_gap: int = 60
-    # No-match rule, calibrated on both question sets and eval/off_topic.yaml: a passage
-    # answers when it mentions nearly all of the question's ideas (IDF-weighted), or at least
-    # two of them and a fair share; under `min_coverage` the answer is shown but said to be a
-    # weak match.
-    min_coverage: float = 0.5
-    min_single_coverage: float = 0.75
-    min_partial_coverage: float = 0.25
-    lead_in: int = 2
-    # Where a link lands inside the best-matching segment: "caption": the second its matched
-    # words are spoken, from caption timings when the data has them (else the segment start);
-    # "segment": the segment start; "word": interpolated by character position.
-    link: str = "caption"
-    # An idea scores as its best-matching spelling (the student's word, a glossary synonym or
-    # a caption misspelling) instead of the sum of all of them.
-    best_spelling: bool = True
-    # The glossary's multi-word spellings ("make stuff up") are also indexed as one term each.
-    phrases: bool = True
-    # Search the lecture's key moments where it has them; their authored words (title and
-    # ways to ask) and their spoken words are two BM25 fields, summed with these weights.
-    moments: bool = True
-    authored_weight: float = 1.0
-    spoken_weight: float = 0.5
-    # Unknown English words of a question are corrected to the lecture's closest word.
-    correct_spelling: bool = True
-    # A moment's link moves to where the question's words are spoken when that is at least
-    # this many seconds after the moment starts (0: always the moment's start).
-    late_link: int = 15
-
-
-@dataclass(frozen=True, slots=True)
 class _Scored:
     passage: int
     score: float
     link: int
-    coverage: float
-    concepts: int  # how many of the question's ideas the passage mentions
+    coverage: Coverage  # of the question's ideas
 
 
 class Index:
@@ -111,7 +71,7 @@ class Index:
     def __init__(
         self,
         source: Lecture | Course,
-        config: SearchConfig = SearchConfig(),
+        config: SearchConfig = DEFAULT_CONFIG,
         saved: Mapping[str, Any] | None = None,
     ):
         """`saved`: what `state()` of an index of the same source and config gave (a persisted
@@ -136,9 +96,6 @@ class Index:
         self.clocks = tuple(WordClock(lecture) for lecture in self.lectures)
         self.clock = self.clocks[0]
         self.segments = tuple(s for lecture in self.lectures for s in lecture.segments)
-        self._segment_lecture = np.repeat(
-            np.arange(len(self.lectures)), [len(lecture.segments) for lecture in self.lectures]
-        )
         self.passages = self._course_passages() if saved is None else self._saved_passages(saved)
         if not self.passages:
             raise ValueError("the lecture has no transcript segments to index")
@@ -152,6 +109,16 @@ class Index:
         self.spoken_terms = SpokenTerms(
             self.analyzer, self.passages, self.clocks, _part(saved, "spoken_terms")
         )
+        self.links = LinkPlacer(
+            self.lectures,
+            self.clocks,
+            self.passages,
+            self.analyzer,
+            self.spoken_terms,
+            timing=config.link,
+            lead_in=config.lead_in,
+            late_link=config.late_link,
+        )
         # Chapters of every lecture, one after the other: a passage's is found by number.
         self.chapters = tuple(c for lecture in self.lectures for c in lecture.catalog.chapters)
         chapter_offsets = np.cumsum([0] + [len(lec.catalog.chapters) for lec in self.lectures])
@@ -164,13 +131,17 @@ class Index:
             (p.lecture for p in self.passages), dtype=np.int32, count=len(self.passages)
         )
         self._chapter_offsets = chapter_offsets
-        chapter_params = BM25Params(variant="bm25plus")
+        chapter_params = BM25Params(variant=BM25Variant.BM25PLUS)
         if saved is None:
             self._chapter_scorer = BM25Scorer(
                 [self.analyzer.terms(_chapter_document(c)) for c in self.chapters], chapter_params
             )
         else:
             self._chapter_scorer = BM25Scorer.restore(_part(saved, "chapters"), chapter_params)
+        self.chapter_suggestions = ChapterSuggestions(self.chapters, self._chapter_scorer)
+        self.no_match = NoMatchRule(
+            config.min_coverage, config.min_single_coverage, config.min_partial_coverage
+        )
         self._unknown_idf = math.log(len(self.passages) + 1)
         self._saved_spelling = None if saved is None else _part(saved, "spelling")
 
@@ -325,7 +296,7 @@ class Index:
         )
 
     @classmethod
-    def build(cls, source: Lecture | Course, config: SearchConfig = SearchConfig()) -> Index:
+    def build(cls, source: Lecture | Course, config: SearchConfig = DEFAULT_CONFIG) -> Index:
         return cls(source, config)
 
     def english_terms(self, text: str) -> list[str]:
@@ -370,13 +341,11 @@ class Index:
         terms = self.query_terms(query)
         lang = "ko" if has_hangul(query) else "en"
         ranked = self._rank(terms, k, *where)
-        if not ranked or not self._answers(ranked[0]):
+        verdict = self.no_match.verdict(ranked[0].coverage if ranked else None)
+        if verdict is Verdict.NOT_COVERED:
             return Answer(query, (), self.suggest_chapters(terms, lecture=where[0]), lang)
         hits = tuple(self._hit(rank, scored, terms) for rank, scored in enumerate(ranked, 1))
-        best = ranked[0]
-        weak = best.coverage < self.config.min_coverage or (
-            best.concepts < 2 and best.coverage < self.config.min_single_coverage
-        )
+        weak = verdict is Verdict.WEAK
         suggestions = self.suggest_chapters(terms, lecture=where[0]) if weak else ()
         return Answer(query, hits, suggestions, lang, weak)
 
@@ -425,14 +394,9 @@ class Index:
     def suggest_chapters(
         self, terms: list[QueryTerm], limit: int = 3, lecture: int | None = None
     ) -> tuple[Chapter, ...]:
-        scores = self._chapter_scorer.scores([t.term for t in terms], [t.weight for t in terms])
-        floor = self._chapter_scorer.scores([])[0] if len(scores) else 0.0
-        order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > floor + 1e-9]
-        chapters = [self.chapters[i] for i in order]
-        if lecture is not None:
-            wanted = self.lectures[lecture].catalog.lecture_id
-            chapters = [c for c in chapters if c.lecture_id == wanted]
-        return tuple(chapters[:limit])
+        """The chapters closest to a question (of lecture number `lecture` when given)."""
+        lecture_id = None if lecture is None else self.lectures[lecture].catalog.lecture_id
+        return self.chapter_suggestions.closest(terms, limit, lecture_id)
 
     # -- ranking -----------------------------------------------------------------------
 
@@ -448,29 +412,26 @@ class Index:
         if chapter is not None:
             matched &= self._passage_chapters == chapter
         order = _best_first(np.flatnonzero(matched), scores)
-        moment_link = self._moment_links(terms)
-        window_link = self._window_links(terms) if self.segment_scorer is not None else None
+        segment_scores = None
+        if self.segment_scorer is not None:  # windows link into their best-matching segment
+            segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko)
+        link_of = self.links.links(terms, self._idf, segment_scores)
         chosen: list[_Scored] = []
         for position in order:
             passage = self.passages[position]
-            if passage.moment is not None or window_link is None:
-                link = moment_link(position)
-            else:
-                link = window_link(position)
+            link = link_of(position)
             if any(
                 abs(link - other.link) < self.config.min_gap
                 and self.passages[other.passage].lecture == passage.lecture
                 for other in chosen
             ):
                 continue
-            coverage, concepts = _coverage(mentions[:, position], concept_weights)
             chosen.append(
                 _Scored(
                     int(position),
                     float(scores[position]),
                     link,
-                    coverage,
-                    concepts,
+                    coverage(mentions[:, position], concept_weights),
                 )
             )
             if len(chosen) == k:
@@ -489,57 +450,13 @@ class Index:
         """The lecture number of every passage."""
         return self._passage_lectures
 
-    def _moment_links(self, terms: list[QueryTerm]) -> Callable[[int], int]:
-        """A key moment's link is its own second, where the explanation starts; unless the
-        question's words are spoken well into the moment, then the link goes there."""
-        late = self.config.late_link
-        if not late:
-            return lambda position: self.passages[position].start
-        weights = {t.term: t.weight * self._idf(t.term) for t in terms if not has_hangul(t.term)}
-
-        def link(position: int) -> int:
-            passage = self.passages[position]
-            if not self.clocks[passage.lecture].has_timings:
-                return passage.start
-            spoken = _densest_time(self._term_times(position), weights)
-            if spoken is None or spoken - passage.start < late:
-                return passage.start
-            return int(spoken) - self.config.lead_in
-
-        return link
-
-    def _term_times(self, position: int) -> dict[str, list[float]]:
-        """When each term of a moment's caption words is spoken."""
-        return self.spoken_terms.times(position)
-
     def warm(self) -> None:
         """Do now what the first questions would otherwise pay for: every moment's spoken
-        terms, or (without moments) every paragraph's caption alignment."""
-        for position, passage in enumerate(self.passages):
-            if passage.moment is not None and self.clocks[passage.lecture].has_timings:
-                self._term_times(position)
-        for lecture, clock in zip(self.lectures, self.clocks, strict=True):
-            if not (self.config.moments and lecture.catalog.moments):
-                clock.align_all()
+        terms, or (without moments) every paragraph's caption alignment, and the spelling
+        vocabulary."""
+        self.links.warm()
         if self.config.correct_spelling:
             self.spelling.warm()
-
-    def _window_links(self, terms: list[QueryTerm]) -> Callable[[int], int]:
-        """Where the link of each window passage lands: in its best-matching segment, at the
-        second the matched words are spoken (neighbouring windows share segments, so each
-        segment's link is computed once)."""
-        assert self.segment_scorer is not None  # windows always have one
-        segment_scores = self._scores(terms, self.segment_scorer, self.segment_scorer_ko)
-        link_weights = {t.term: t.weight * self._idf(t.term) for t in terms}
-        links: dict[int, int] = {}
-
-        def link(position: int) -> int:
-            best = self._best_segment(self.passages[position], segment_scores)
-            if best not in links:
-                links[best] = self._link_time(best, link_weights)
-            return links[best]
-
-        return link
 
     def _scores(
         self,
@@ -640,50 +557,6 @@ class Index:
         fields = (self.scorer, self.authored, self.scorer_ko)
         return any(field is not None and term in field.idf for field in fields)
 
-    def _answers(self, best: _Scored) -> bool:
-        config = self.config
-        if best.coverage >= config.min_single_coverage:
-            return True
-        return best.concepts >= 2 and best.coverage >= config.min_partial_coverage
-
-    # -- links and highlights ----------------------------------------------------------
-
-    def _best_segment(self, passage: Passage, segment_scores: np.ndarray) -> int:
-        """The segment of the window that matches the query best."""
-        return passage.first + int(np.argmax(segment_scores[passage.first : passage.last + 1]))
-
-    def _link_time(self, best: int, weights: dict[str, float]) -> int:
-        """Where a link into segment `best` lands: its start, or where the densest stretch of
-        matched English words starts."""
-        segment = self.segments[best]
-        clock = self.clocks[int(self._segment_lecture[best])]
-        use_captions = self.config.link == "caption" and clock.has_timings
-        if self.config.link != "word" and not use_captions:
-            return segment.start
-        matched = self.analyzer.occurrences(segment.text, weights)
-        if not matched:
-            return segment.start
-        start = _densest_start(matched, weights)
-        if use_captions:  # the second the words are spoken, a short lead-in before
-            # A link never leaves the paragraph that matched: letting it run the second or
-            # two ahead that captions sometimes do measured worse.
-            spoken = clock.time_of(segment, start) - self.config.lead_in
-            return self._within_chapter(best, min(max(spoken, segment.start), segment.end - 1))
-        return self._within_chapter(best, self._time_in_segment(best, start))
-
-    def _within_chapter(self, segment_index: int, seconds: int) -> int:
-        """A paragraph that starts just before a chapter boundary may say the matched words
-        after it; the link stays in the chapter the hit reports (and a chapter filter asked for)."""
-        segment = self.segments[segment_index]
-        catalog = self.lectures[int(self._segment_lecture[segment_index])].catalog
-        return min(seconds, catalog.chapter(segment.chapter).end - 1)
-
-    def _time_in_segment(self, segment_index: int, char_offset: int) -> int:
-        segment = self.segments[segment_index]
-        share = char_offset / max(1, len(segment.text))
-        estimate = segment.start + share * (segment.end - segment.start) - self.config.lead_in
-        return max(segment.start, int(estimate))
-
     def _hit(self, rank: int, scored: _Scored, terms: list[QueryTerm]) -> Hit:
         passage = self.passages[scored.passage]
         wanted = {t.term for t in terms}
@@ -723,53 +596,6 @@ def _best_first(candidates: np.ndarray, scores: np.ndarray, head: int = 64) -> I
         rest = np.setdiff1d(candidates, top, assume_unique=True)
         candidates = rest
     yield from candidates[np.lexsort((candidates, -scores[candidates]))].tolist()
-
-
-def _coverage(mentioned: np.ndarray, weights: np.ndarray) -> tuple[float, int]:
-    """Share of the query's ideas (by weight) that a passage mentions, and how many."""
-    total = float(weights.sum())
-    if total <= 0:
-        return 0.0, 0
-    found = mentioned & (weights > 0)
-    return float(weights[found].sum()) / total, int(found.sum())
-
-
-def _densest_start(tokens: list[Token], weights: dict[str, float]) -> int:
-    """Start offset of the window of CLUSTER_CHARS holding the most distinct query weight."""
-    best_start, best_weight = tokens[0].start, -1.0
-    for i, first in enumerate(tokens):
-        seen: set[str] = set()
-        total = 0.0
-        for token in tokens[i:]:
-            if token.start - first.start > CLUSTER_CHARS:
-                break
-            if token.term not in seen:
-                seen.add(token.term)
-                total += weights[token.term]
-        if total > best_weight + 1e-9:
-            best_start, best_weight = first.start, total
-    return best_start
-
-
-def _densest_time(term_times: dict[str, list[float]], weights: dict[str, float]) -> float | None:
-    """When the CLUSTER_SECONDS of speech holding the most distinct query weight starts (the
-    earliest such stretch), or None when no word matches."""
-    matched = sorted(
-        (time, term) for term in weights.keys() & term_times.keys() for time in term_times[term]
-    )
-    best_time, best_weight = None, 0.0
-    for i, (first, _) in enumerate(matched):
-        seen: set[str] = set()
-        total = 0.0
-        for time, term in matched[i:]:
-            if time - first > CLUSTER_SECONDS:
-                break
-            if term not in seen:
-                seen.add(term)
-                total += weights[term]
-        if total > best_weight + 1e-9:
-            best_time, best_weight = first, total
-    return best_time
 
 
 # The BM25 fields an index may have (None when it does not), by attribute name.

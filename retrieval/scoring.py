@@ -18,25 +18,37 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Self
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
+from retrieval.choices import choice
 from retrieval.corpus import EncodedCorpus
 
 if TYPE_CHECKING:  # rank-bm25 is the reference of the tests and benchmarks, not of a search
     import rank_bm25
 
-Variant = Literal["okapi", "bm25l", "bm25plus"]
+
+class BM25Variant(StrEnum):
+    """Which of rank-bm25's models the scores follow (formulas in the module docstring)."""
+
+    OKAPI = "okapi"
+    BM25L = "bm25l"
+    BM25PLUS = "bm25plus"
 
 
 @dataclass(frozen=True, slots=True)
 class BM25Params:
-    variant: Variant = "okapi"
+    variant: BM25Variant = BM25Variant.OKAPI  # its string ("bm25plus") is accepted too
     k1: float = 1.5
     b: float = 0.75
     epsilon: float = 0.25  # Okapi's IDF floor
     delta: float = 0.5  # BM25L / BM25+ lower bound
+
+    def __post_init__(self) -> None:
+        """ValueError for an unknown variant."""
+        object.__setattr__(self, "variant", choice(BM25Variant, self.variant, "BM25Params.variant"))
 
 
 def reference_model(corpus: Sequence[Sequence[str]], params: BM25Params) -> rank_bm25.BM25:
@@ -44,22 +56,10 @@ def reference_model(corpus: Sequence[Sequence[str]], params: BM25Params) -> rank
     import rank_bm25
 
     docs = [list(doc) for doc in corpus]
-    if params.variant == "okapi":
+    if params.variant is BM25Variant.OKAPI:
         return rank_bm25.BM25Okapi(docs, k1=params.k1, b=params.b, epsilon=params.epsilon)
-    return _model_class(params)(docs, k1=params.k1, b=params.b, delta=params.delta)
-
-
-def _model_class(params: BM25Params) -> type[rank_bm25.BM25]:
-    import rank_bm25
-
-    classes = {
-        "okapi": rank_bm25.BM25Okapi,
-        "bm25l": rank_bm25.BM25L,
-        "bm25plus": rank_bm25.BM25Plus,
-    }
-    if params.variant not in classes:
-        raise ValueError(f"unknown BM25 variant {params.variant!r}")
-    return classes[params.variant]
+    model = rank_bm25.BM25L if params.variant is BM25Variant.BM25L else rank_bm25.BM25Plus
+    return model(docs, k1=params.k1, b=params.b, delta=params.delta)
 
 
 def okapi_idf(document_frequency: dict[str, int], size: int, epsilon: float) -> dict[str, float]:
@@ -94,9 +94,9 @@ def idf_table(
     document_frequency: dict[str, int], size: int, params: BM25Params
 ) -> dict[str, float]:
     """The IDF of every term for the variant of `params` (tests pin it to rank-bm25's)."""
-    if params.variant == "okapi":
+    if params.variant is BM25Variant.OKAPI:
         return okapi_idf(document_frequency, size, params.epsilon)
-    if params.variant == "bm25l":
+    if params.variant is BM25Variant.BM25L:
         return bm25l_idf(document_frequency, size)
     return bm25plus_idf(document_frequency, size)
 
@@ -192,7 +192,7 @@ class BM25Scorer(_PostingsTable):
         self._slot = {vocabulary[n]: n for n in present}
         # BM25+ gives every document δ·idf of each query term, whatever its tf.
         self._constant = np.zeros(len(vocabulary), dtype=np.float64)
-        if params.variant == "bm25plus":
+        if params.variant is BM25Variant.BM25PLUS:
             self._constant[present] = params.delta * idf[present]
 
     def document_frequency(self, term: str) -> int:
@@ -229,7 +229,7 @@ def _weights(params: BM25Params, idf: np.ndarray, tf: np.ndarray, norm: np.ndarr
     """Each posting's BM25 weight, computed in place in the `tf` and `norm` arrays (at 100×
     the lecture, the temporaries of the plain formula were the peak of a build's memory)."""
     k1, delta = params.k1, params.delta
-    if params.variant == "bm25l":  # idf · tf·(k1+1)·(c+δ) / (k1+c+δ), c = tf / norm
+    if params.variant is BM25Variant.BM25L:  # idf · tf·(k1+1)·(c+δ) / (k1+c+δ), c = tf / norm
         np.divide(tf, norm, out=norm)
         norm += delta
         tf *= norm

@@ -22,11 +22,13 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from retrieval import evaluate
+from retrieval.analysis import KoreanTerms
 from retrieval.catalog import load_catalog
 from retrieval.data import load_lecture
+from retrieval.glossary import KoreanStems
 from retrieval.index import Index, SearchConfig
 from retrieval.lecture import Lecture
-from retrieval.scoring import BM25Params
+from retrieval.scoring import BM25Params, BM25Variant
 
 REPO = Path(__file__).resolve().parent.parent
 START, END = "<!-- ablation:start -->", "<!-- ablation:end -->"
@@ -48,10 +50,10 @@ VARIANTS: list[tuple[str, SearchConfig]] = [
     ("− stemming", replace(FULL, stem=False)),
     ("− stopwords", replace(FULL, stopwords=False)),
     ("− diversity (results may share a minute)", replace(FULL, min_gap=0)),
-    ("BM25+ → Okapi (IDF floored)", replace(FULL, bm25=BM25Params(variant="okapi"))),
-    ("BM25+ → BM25L", replace(FULL, bm25=BM25Params(variant="bm25l"))),
-    ("Korean bigrams → Kiwi morphemes", replace(FULL, korean="morpheme")),
-    ("Korean question stems: rules → Kiwi", replace(FULL, korean_stems="kiwi")),
+    ("BM25+ → Okapi (IDF floored)", replace(FULL, bm25=BM25Params(variant=BM25Variant.OKAPI))),
+    ("BM25+ → BM25L", replace(FULL, bm25=BM25Params(variant=BM25Variant.BM25L))),
+    ("Korean bigrams → Kiwi morphemes", replace(FULL, korean=KoreanTerms.MORPHEME)),
+    ("Korean question stems: rules → Kiwi", replace(FULL, korean_stems=KoreanStems.KIWI)),
 ]
 COLUMNS = [
     ("en", "hit@1"),
