@@ -141,12 +141,13 @@ async def test_sigterm_between_reconnect_attempts_exits_promptly(
         await fake.wait_connected()
         await fake.close()  # Discord unreachable: discord.py retries with a growing back-off
         waits = r"Attempting a reconnect in (\d+\.\d+)s"
-        while (backoff := float((await bot.wait_for_line(waits, timeout=60))[1])) < 4.0:
+        while (backoff := float((await bot.wait_for_line(waits, timeout=60))[1])) < 2.0:
             bot.lines = [line for line in bot.lines if not re.search(waits, line)]
         started = time.monotonic()
-        bot.process.send_signal(signal.SIGTERM)  # in a back-off of 4 s or more
+        bot.process.send_signal(signal.SIGTERM)  # in a back-off of 2 s or more
         code = await bot.exit_code()
-        # Well under the back-off, with room for a busy machine (the suite runs on both cores).
-        assert time.monotonic() - started < backoff - 1.5, "waited for the back-off to end"
+        # Before the back-off would have ended (a fixed 1.5 s was flaky with the suite running
+        # on both cores: a loaded machine takes longer to tear a process down).
+        assert time.monotonic() - started < backoff, "waited for the back-off to end"
     assert code == 0, bot.text[-3000:]
     assert "SIGTERM received: shutting down" in bot.text
