@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
         lecture = repr(str(args.lecture)[:40])
         say_error(say("cli_lecture_not_in_course", lang, lecture=lecture, known=ids))
         return EXIT_BAD_INPUT
-    timeline = answer_timeline(index, answer, shown=len(answer.hits))
+    wanted = not args.json or args.timeline is not None  # JSON alone has no strip
+    timeline = answer_timeline(index, answer, shown=len(answer.hits)) if wanted else None
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
