@@ -83,3 +83,12 @@ def test_catalog_cache_and_database_come_from_dotenv_too(workdir, capsys, monkey
     (workdir / ".env").write_text(f"LECTURE_BOT_DB={database}\n", "utf-8")
     assert main(["insights", "--json"]) == 0
     assert database.is_file()
+
+
+def test_the_env_example_lists_every_setting() -> None:
+    from bot.settings import ENVIRONMENT_ONLY, SETTINGS
+
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text("utf-8")
+    listed = {line.split("=", 1)[0] for line in example.splitlines() if "=" in line}
+    assert set(SETTINGS) - ENVIRONMENT_ONLY <= listed
+    assert not ENVIRONMENT_ONLY & listed  # never suggested for .env: they are refused there
