@@ -45,8 +45,11 @@ SETTINGS: dict[str, str] = {
     "SHARD_IDS": "(none: all shards)",
     API_BASE_VAR: "(none: Discord itself)",
     GATEWAY_VAR: "(none: Discord itself)",
+    # Set by systemd for a Type=notify unit with WatchdogSec= (deploy/lecture-bot.service).
+    "NOTIFY_SOCKET": "(none: not started by systemd as Type=notify)",
+    "WATCHDOG_USEC": "(none: no watchdog)",
 }
-ENVIRONMENT_ONLY = frozenset({API_BASE_VAR, GATEWAY_VAR})
+ENVIRONMENT_ONLY = frozenset({API_BASE_VAR, GATEWAY_VAR, "NOTIFY_SOCKET", "WATCHDOG_USEC"})
 SECRET = frozenset({"DISCORD_TOKEN"})
 
 
@@ -76,6 +79,8 @@ class Settings:
     gateway_url: str | None = None
     shard_count: int | None = None  # SHARD_COUNT: run an AutoShardedBot over that many shards
     shard_ids: tuple[int, ...] | None = None  # SHARD_IDS: this process's shards (default: all)
+    notify_socket: str | None = None  # NOTIFY_SOCKET, from systemd
+    watchdog_usec: int | None = None  # WATCHDOG_USEC, from systemd
     #: name -> (the value as set, where it came from), for `effective`.
     sources: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
@@ -134,6 +139,8 @@ class Settings:
             heartbeat_file=_path(values.get("HEARTBEAT_FILE")) or DEFAULT_HEARTBEAT,
             api_base=values.get(API_BASE_VAR) or None,
             gateway_url=values.get(GATEWAY_VAR) or None,
+            notify_socket=values.get("NOTIFY_SOCKET") or None,
+            watchdog_usec=_watchdog_usec(values.get("WATCHDOG_USEC", "")),
             sources=found,
             **_shards(values.get("SHARD_COUNT", ""), values.get("SHARD_IDS", "")),
         )
@@ -185,6 +192,13 @@ def _retention_days(raw: str) -> int:
             f"QUESTION_RETENTION_DAYS must be a number of days from 1 to 3650, not {raw[:30]!r}."
         )
     return int(raw)
+
+
+def _watchdog_usec(raw: str) -> int | None:
+    """systemd's watchdog interval in microseconds; ignored when it is not a positive number
+    (the watchdog is systemd's business: a bad value must not stop the bot)."""
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
 
 def _guild_id(raw: str) -> int | None:

@@ -22,6 +22,7 @@ from bot.discord.feedback import VoteButton
 from bot.discord.heartbeat import Heartbeat
 from bot.discord.i18n import Lang, LectureTranslator, lang_of, t
 from bot.discord.retention import purge_forever
+from bot.discord.systemd import SystemdNotifier
 from bot.discord.views import NO_MENTIONS, answer_expired, reply
 from bot.messages import has_message
 from retrieval.errors import LectureBotError, QueryError
@@ -144,7 +145,8 @@ class LectureBot(commands.Bot):
     - `heartbeat_file`: where to write the heartbeat every 30 s (`bot/discord/heartbeat.py`);
     - `store`: the database (`bot/store.py`): server settings, the question log, votes;
       without one, servers cannot choose a default lecture and answers have no vote buttons;
-    - `retention_days`: how long logged questions are kept (`bot/discord/retention.py`).
+    - `retention_days`: how long logged questions are kept (`bot/discord/retention.py`);
+    - `notifier`: tells systemd the bot is ready, alive (watchdog) and stopping.
     """
 
     def __init__(
@@ -160,6 +162,7 @@ class LectureBot(commands.Bot):
         heartbeat_file: Path | None = None,
         store: Store | None = None,
         retention_days: int = 90,
+        notifier: SystemdNotifier | None = None,
         **options: Any,
     ):
         options.setdefault("intents", discord.Intents(guilds=True))  # nothing privileged
@@ -176,6 +179,8 @@ class LectureBot(commands.Bot):
         self.store = store
         self.retention_days = retention_days
         self._purging: asyncio.Task[None] | None = None
+        self.notifier = notifier
+        self._watchdog: asyncio.Task[None] | None = None
         self._load_index = load_index
         self._extensions = tuple(extensions)
         self.question_cooldown = question_cooldown
@@ -271,6 +276,9 @@ class LectureBot(commands.Bot):
             )
         await self.tree.set_translator(LectureTranslator())
         self.add_dynamic_items(VoteButton)  # votes work on any answer, also from before a restart
+        if self.notifier is not None:
+            watching = self.notifier.keep_alive()
+            self._watchdog = asyncio.create_task(watching, name="lecture-bot-watchdog")
         if self.store is not None:
             purging = purge_forever(self.store, self.retention_days)
             self._purging = asyncio.create_task(purging, name="lecture-bot-retention")
@@ -290,6 +298,10 @@ class LectureBot(commands.Bot):
             await self.heartbeat.stop()
         if self._purging is not None:
             self._purging.cancel()
+        if self.notifier is not None:
+            self.notifier.stopping()
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         self._worker.shutdown(wait=False, cancel_futures=True)
         await super().close()
 
@@ -310,6 +322,8 @@ class LectureBot(commands.Bot):
     async def on_ready(self) -> None:
         # Fires on every reconnect: never sync the tree here.
         log.info("connected as %s (id %s)", self.user, self.user.id if self.user else "?")
+        if self.notifier is not None:
+            self.notifier.ready()  # the first time starts the unit; later ones change nothing
 
     @property
     def catalog(self) -> Catalog:

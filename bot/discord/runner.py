@@ -193,6 +193,7 @@ async def _serve(settings: Settings, data_dir: Path | None, sync: bool) -> int:
     import aiohttp
 
     from bot.discord.sharding import make_bot
+    from bot.discord.systemd import SystemdNotifier
 
     store: Store | None = None
     try:
@@ -205,6 +206,7 @@ async def _serve(settings: Settings, data_dir: Path | None, sync: bool) -> int:
             heartbeat_file=settings.heartbeat_file,
             store=store,
             retention_days=settings.retention_days,
+            notifier=SystemdNotifier.from_settings(settings.notify_socket, settings.watchdog_usec),
             connector=aiohttp.TCPConnector(limit=0, limit_per_host=HTTP_CONNECTIONS_PER_HOST),
         )
         async with bot:

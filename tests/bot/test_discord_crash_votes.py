@@ -19,13 +19,17 @@ CLI = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(mai
 VOTERS = 80
 
 
-async def start(fake: FakeDiscord, database: Path, cwd: Path) -> asyncio.subprocess.Process:
+async def start(
+    fake: FakeDiscord, database: Path, cwd: Path, **extra: str
+) -> asyncio.subprocess.Process:
+    """`lecture-bot run` over the small bread lecture, once it has identified to the fake."""
     env = environment(
         fake,
         DISCORD_TOKEN=fake.token,
         LOG_LEVEL="WARNING",
         LECTURE_BOT_DB=str(database),
         LECTURE_CATALOG=str(FIXTURES / "mini-catalog.yaml"),
+        **extra,
     )
     identified = len(fake.gateway.identifies)
     process = await asyncio.create_subprocess_exec(

@@ -80,6 +80,9 @@ def test_unit_is_hardened_and_does_not_retry_a_bad_configuration():
     assert single["ExecStartPre"] == f"{APP_DIR}/.venv/bin/lecture-bot check"
     assert single["ExecStart"] == f"{APP_DIR}/.venv/bin/lecture-bot run"
     assert single["Restart"] == "on-failure"
+    # Ready once connected, and restarted when it stops pinging (bot/discord/systemd.py).
+    assert (single["Type"], single["NotifyAccess"]) == ("notify", "main")
+    assert int(single["WatchdogSec"]) > 0  # the bot pings at half of it
     # `lecture-bot run` exits 2 for a bad token or setting: retrying cannot help.
     assert "2" in " ".join(unit["RestartPreventExitStatus"]).split()
     for key, value in {
