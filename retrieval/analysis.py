@@ -282,4 +282,7 @@ _STEMMER = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    stem = _STEMMER.stemWord(word)
+    # Snowball keeps a noun's y (as i) and strips a verb's -ize: "categories" and "categorize"
+    # stem apart (categori / categor), as do memory / memorize.
+    return stem[:-1] if len(stem) >= 6 and stem.endswith("ri") else stem

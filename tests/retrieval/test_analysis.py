@@ -83,3 +83,15 @@ def test_occurrences_are_the_tokens_of_those_terms(analyzer: Analyzer, real_lect
                 expected, key=lambda t: (t.start, t.end, t.term)
             )
             assert [t.start for t in found] == sorted(t.start for t in found)
+
+
+@pytest.mark.parametrize(
+    ("noun", "verb"),
+    [("categories", "categorize"), ("category", "categorized"), ("memories", "memorize")],
+)
+def test_a_noun_and_its_ize_verb_share_a_term(analyzer: Analyzer, noun: str, verb: str) -> None:
+    assert analyzer.terms(noun) == analyzer.terms(verb) != []
+
+
+def test_short_words_ending_in_i_keep_their_stem(analyzer: Analyzer) -> None:
+    assert analyzer.terms("api wiki multi") == ["api", "wiki", "multi"]
