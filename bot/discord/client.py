@@ -25,7 +25,7 @@ from bot.discord.retention import purge_forever
 from bot.discord.systemd import SystemdNotifier
 from bot.discord.views import NO_MENTIONS, answer_expired, reply
 from bot.messages import has_message
-from retrieval.errors import LectureBotError, QueryError
+from retrieval.errors import LectureBotError
 from retrieval.timing import WordClock
 
 if TYPE_CHECKING:
@@ -79,10 +79,8 @@ def describe_error(error: Exception, language: str) -> tuple[str, bool]:
         return t("cooldown", lang, per=per, retry=error.retry_after), False
     if isinstance(original, LectureBotError) and has_message(original.key):
         return t(original.key, lang, **original.values), False  # in the user's language
-    if isinstance(original, QueryError):
-        return t("bad_question", lang, reason=str(original)), False
-    if isinstance(original, LectureBotError):
-        return str(original), False
+    if isinstance(original, LectureBotError):  # a problem with the data: English, for operators
+        return (str(original) if lang == "en" else t("error_data", lang)), False
     if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
         return t("error_outdated", lang), False
     if isinstance(error, app_commands.CheckFailure):

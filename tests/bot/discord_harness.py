@@ -18,6 +18,7 @@ from fake_discord import FakeDiscord, Request
 from bot.discord.client import LectureBot
 from retrieval.course import Course
 from retrieval.errors import QueryError
+from retrieval.index import check_query
 from retrieval.lecture import Catalog, Chapter, Lecture, Segment
 from retrieval.results import Answer, Hit
 
@@ -97,10 +98,9 @@ class FixedIndex:
             assert self.gate.wait(10), "the test never released the gate"
         time.sleep(self.delay)
         words = {w for w in re.findall(r"\w+", query.casefold()) if len(w) > 3}
-        if not query.strip() or len(query) > 300:
-            raise QueryError("the question is empty or too long.")
+        check_query(query)  # empty or too long: the real index's errors
         if not words:
-            raise QueryError("the question has no searchable words.")
+            raise QueryError("the question has no searchable words.", key="query_no_words")
         lang = "ko" if re.search("[\uac00-\ud7a3]", query) else "en"
         hits = []
         for segment in self.lecture.segments:

@@ -149,7 +149,7 @@ async def test_korean_user_gets_korean_labels_and_korean_text(harness: Harness):
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("   ", "I can't search that: the question is empty or too long."),
+        ("   ", "Please type a question, for example: what is SFT?"),
         (
             "x" * 5000,
             "Questions can be at most 300 characters (yours has 5,000). Try a shorter one.",
@@ -545,3 +545,21 @@ async def test_show_transcript_gives_anyone_the_full_passages_privately(harness:
         assert first.text.split()[0] in embed["fields"][0]["value"]
         if locale == "ko":
             assert embed["title"] == "이 장면들에서 하는 말"
+
+
+async def test_a_data_problem_is_told_in_the_users_language(start_bot, fixed_index):
+    from retrieval.errors import LectureDataError
+
+    class BrokenIndex(type(fixed_index)):  # type: ignore[misc]
+        def answer(self, *args, **kwargs):
+            raise LectureDataError("the captions of chapter 3 cannot be read")
+
+    harness = await start_bot(load_index=lambda: BrokenIndex(fixed_index.lecture))
+    english = await harness.interact(
+        slash("ask", {"question": "tokens"}, user_id=harness.new_user())
+    )
+    assert english.data["content"] == "the captions of chapter 3 cannot be read"
+    korean = await harness.interact(
+        slash("ask", {"question": "tokens"}, user_id=harness.new_user(), locale="ko")
+    )
+    assert korean.data["content"].startswith("강의 데이터에 봇이 스스로 고칠 수 없는 문제가")
