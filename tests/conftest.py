@@ -76,3 +76,11 @@ def real_index(real_lecture):
     from retrieval.index import Index
 
     return Index.build(real_lecture)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow installs first: with the suite on two workers (pytest-xdist, one file each),
+    the real pip installs (deploy guide, pipx) start at once on both cores, and the hundreds
+    of quick tests fill in around them instead of waiting at the end."""
+    slow = ("tests/deploy/", "tests/install/")
+    items.sort(key=lambda item: not any(part in item.nodeid for part in slow))
