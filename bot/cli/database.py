@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from bot.messages import message
+from retrieval.errors import LectureBotError
+
 if TYPE_CHECKING:  # SQLAlchemy costs every command ~0.2 s to import: only these commands pay
-    from bot.store import Store
+    from bot.store import LoggedQuestion, Store
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
@@ -22,3 +25,21 @@ def store_from(args: argparse.Namespace) -> Store:
     from bot.store import Store, default_database_path
 
     return Store(args.db or args.settings.database or default_database_path())
+
+
+def questions_since(args: argparse.Namespace) -> tuple[float, list[LoggedQuestion]]:
+    """The start of `--since` and the questions logged since then (of `--server`, if named).
+    A span that is not one is a keyed error: `main` says it in the command's language."""
+    from bot.insights import parse_since
+
+    try:
+        since = parse_since(args.since)
+    except ValueError:
+        text = repr(args.since[:30])
+        said = message("cli_bad_since", "en", text=text)
+        raise LectureBotError(said, key="cli_bad_since", text=text) from None
+    store = store_from(args)
+    try:
+        return since, store.questions(since=since, guild_id=args.server)
+    finally:
+        store.close()

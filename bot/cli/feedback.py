@@ -9,10 +9,9 @@ import tempfile
 from pathlib import Path
 
 from bot.cli import EXIT_BAD_INPUT, EXIT_OK, say_error
-from bot.cli.database import add_database_option, store_from
+from bot.cli.database import add_database_option, questions_since
 from bot.cli.files import os_reason
 from bot.feedback_export import feedback_items, feedback_yaml
-from bot.insights import parse_since
 from bot.messages import message as say
 
 
@@ -36,16 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    try:
-        since = parse_since(args.since)
-    except ValueError:
-        say_error(say("cli_bad_since", "en", text=repr(args.since[:30])))
-        return EXIT_BAD_INPUT
-    store = store_from(args)
-    try:
-        logged = store.questions(since=since, guild_id=args.server)
-    finally:
-        store.close()
+    _, logged = questions_since(args)
     out = Path(args.out)
     try:
         _write_atomically(out, feedback_yaml(logged))

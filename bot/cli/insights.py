@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 from bot.cli import EXIT_BAD_INPUT, EXIT_OK, say_error
-from bot.cli.database import add_database_option, store_from
+from bot.cli.database import add_database_option, questions_since
 from bot.cli.files import os_reason
-from bot.insights import Insights, insights, parse_since
+from bot.insights import Insights, insights
 from bot.messages import message as say
 from bot.terminal import clean
 from retrieval.catalog import CATALOG_DIR, load_catalog
@@ -41,16 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        since = parse_since(args.since)
-    except ValueError:
-        say_error(say("cli_bad_since", args.lang, text=repr(args.since[:30])))
-        return EXIT_BAD_INPUT
-    store = store_from(args)
-    try:
-        logged = store.questions(since=since, guild_id=args.server)
-    finally:
-        store.close()
+    since, logged = questions_since(args)
     report = insights(logged, shipped_catalog, since, args.server)
     if args.chart:
         from bot.insights_chart import questions_per_chapter_png

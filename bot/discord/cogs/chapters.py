@@ -35,6 +35,19 @@ def chapter_choices(catalog: Catalog, current: str, lang: Lang) -> list[app_comm
     return matches[:MAX_CHOICES]
 
 
+async def chapters_of_the_lecture(
+    bot: LectureBot, interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    """Chapter suggestions from the lecture the user named in the command, else the server's
+    default lecture, else the first one."""
+    named = getattr(interaction.namespace, "lecture", None)
+    course = bot.course
+    if not (isinstance(named, str) and named in course.ids):
+        named = await server_default(bot, interaction.guild_id)
+    catalog = course.catalog(named) if named in course.ids else bot.catalog
+    return chapter_choices(catalog, str(current), lang_of(interaction.locale))
+
+
 class Chapters(commands.Cog):
     def __init__(self, bot: LectureBot):
         self.bot = bot
@@ -78,12 +91,7 @@ class Chapters(commands.Cog):
     async def chapter_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        named = getattr(interaction.namespace, "lecture", None)
-        course = self.bot.course
-        if not (isinstance(named, str) and named in course.ids):
-            named = await server_default(self.bot, interaction.guild_id)
-        catalog = course.catalog(named) if named in course.ids else self.bot.catalog
-        return chapter_choices(catalog, str(current), lang_of(interaction.locale))
+        return await chapters_of_the_lecture(self.bot, interaction, current)
 
     @app_commands.command(name="chapters")
     @app_commands.describe(

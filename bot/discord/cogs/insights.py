@@ -22,6 +22,7 @@ from bot.store import StoreError
 
 if TYPE_CHECKING:
     from bot.discord.client import LectureBot
+    from bot.store import Store
     from retrieval.lecture import Catalog
 
 log = logging.getLogger(__name__)
@@ -41,12 +42,8 @@ class Organisers(commands.Cog):
     ) -> None:
         """What students asked: topics, chapters, unanswered questions, 👎 answers (admins)."""
         lang = lang_of(interaction.locale)
-        if interaction.guild_id is None or not interaction.permissions.manage_guild:
-            await reply(interaction, content=t("need_manage_server", lang), ephemeral=True)
-            return
-        store = self.bot.store
+        store = await self._organisers_store(interaction, "insights_unavailable")
         if store is None:
-            await reply(interaction, content=t("insights_unavailable", lang), ephemeral=True)
             return
         since = time.time() - days * 86_400
         try:
@@ -62,6 +59,19 @@ class Organisers(commands.Cog):
         embed = insights_embed(report, lang, days, chart=chart is not None)
         file = discord.File(io.BytesIO(chart), filename=CHART_FILE) if chart else None
         await reply(interaction, embed=embed, file=file, ephemeral=True)
+
+    async def _organisers_store(
+        self, interaction: discord.Interaction, unavailable: str
+    ) -> Store | None:
+        """The database, for a member with Manage Server in a server; else None after saying
+        why (no permission, or `unavailable` when the bot runs without a database)."""
+        lang = lang_of(interaction.locale)
+        if interaction.guild_id is None or not interaction.permissions.manage_guild:
+            await reply(interaction, content=t("need_manage_server", lang), ephemeral=True)
+            return None
+        if self.bot.store is None:
+            await reply(interaction, content=t(unavailable, lang), ephemeral=True)
+        return self.bot.store
 
     def _catalog_of(self, lecture: str) -> Catalog | None:
         course = self.bot.course
@@ -82,13 +92,9 @@ class Organisers(commands.Cog):
     ) -> None:
         """Whether this server's questions are logged for /insights (admins)."""
         lang = lang_of(interaction.locale)
+        store = await self._organisers_store(interaction, "no_store")
         guild_id = interaction.guild_id
-        if guild_id is None or not interaction.permissions.manage_guild:
-            await reply(interaction, content=t("need_manage_server", lang), ephemeral=True)
-            return
-        store = self.bot.store
-        if store is None:
-            await reply(interaction, content=t("no_store", lang), ephemeral=True)
+        if store is None or guild_id is None:
             return
         try:
             if log_questions is None and not forget:

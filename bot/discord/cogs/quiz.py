@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import embeds
-from bot.discord.cogs.chapters import chapter_choices
+from bot.discord.cogs.chapters import chapters_of_the_lecture
 from bot.discord.cogs.lectures import lecture_choices, server_default
 from bot.discord.i18n import Lang, lang_of, t
 from bot.discord.views import NO_MENTIONS, OwnedView, reply
@@ -70,12 +70,7 @@ class QuizCog(commands.Cog, name="Quiz"):
     async def quiz_chapter_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        named = getattr(interaction.namespace, "lecture", None)
-        course = self.bot.course
-        if not (isinstance(named, str) and named in course.ids):
-            named = await server_default(self.bot, interaction.guild_id)
-        catalog = course.catalog(named) if named in course.ids else self.bot.catalog
-        return chapter_choices(catalog, str(current), lang_of(interaction.locale))
+        return await chapters_of_the_lecture(self.bot, interaction, current)
 
     @quiz.autocomplete("lecture")
     async def quiz_lecture_autocomplete(
