@@ -235,7 +235,10 @@ async def open_store(settings: Settings) -> Store | None:
     try:
         return await asyncio.to_thread(Store, settings.database or default_database_path())
     except StoreError as error:
-        log.error("%s; answering without it (no votes, question log or server settings)", error)
+        log.error(
+            "%s; answering without it (no votes, question log, quiz streaks or server settings)",
+            error,
+        )
         return None
 
 

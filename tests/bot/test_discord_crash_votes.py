@@ -103,3 +103,27 @@ async def test_every_acknowledged_vote_survives_a_kill(fake: FakeDiscord, tmp_pa
     assert again.returncode == 0, err.decode()[-2000:]
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT COUNT(*) FROM votes").fetchone()[0] == stored + 1
+
+
+async def test_a_corrupt_database_is_one_line_and_the_bot_answers_without_it(
+    fake: FakeDiscord, tmp_path: Path
+):
+    database = tmp_path / "bot.sqlite3"
+    database.write_bytes(b"this is not a database, " * 400)
+    process = await start(fake, database, tmp_path)
+    try:
+        mark = fake.mark()
+        ask = slash("ask", {"question": "flour and water"}, user_id=1)
+        await fake.dispatch("INTERACTION_CREATE", ask)
+        answered = await fake.wait_for_request("POST", f"/interactions/{ask['id']}/", after=mark)
+        message = answered.json.get("data") or {}
+        assert message.get("embeds"), "the question is answered"
+        assert "👍" not in str(message.get("components", ""))  # nothing to vote on: no log
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 10)
+    lines = [line for line in err.decode().splitlines() if "database" in line]
+    assert len(lines) == 1, lines
+    assert "cannot open the database" in lines[0] and "answering without it" in lines[0]
+    assert "Traceback" not in err.decode()
+    assert database.read_bytes() == b"this is not a database, " * 400  # left as it was

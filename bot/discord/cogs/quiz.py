@@ -39,8 +39,6 @@ class QuizCog(commands.Cog, name="Quiz"):
     def __init__(self, bot: LectureBot, rng: random.Random | None = None):
         self.bot = bot
         self.rng = rng or random.Random()  # tests put a seeded one here
-        if bot.store is None:
-            log.warning("no database: /quiz keeps no streaks")
 
     @app_commands.command(name="quiz")
     @app_commands.describe(
