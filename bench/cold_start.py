@@ -125,12 +125,13 @@ def first_and_repeated(
 
 
 def measure_questions(sets: list[str], warm: bool) -> dict[str, Any]:
+    from bot.settings import Settings
     from retrieval.course import load_course
     from retrieval.course_index import build_index
     from retrieval.evaluate import load_questions
 
     questions = [q.text for name in sets for q in load_questions(SHARED / "eval" / f"{name}.yaml")]
-    index = build_index(load_course())
+    index = build_index(load_course(Settings.from_env().data_dir))  # LECTURE_DATA_DIR, as set
     if warm:  # as the bot's setup_hook: warm up, then put what exists out of the collector's way
         index.warm()
         gc.collect()
