@@ -96,6 +96,21 @@ async def test_no_match_has_no_picture(harness: Harness):
     assert "attachments" not in answer_data(request)
 
 
+async def test_where_the_bot_may_not_attach_files_the_answer_comes_without_its_picture(
+    harness: Harness,
+):
+    import discord
+
+    allowed = discord.Permissions.all()
+    allowed.attach_files = False
+    payload = slash("ask", {"question": "what are tokens"}, user_id=harness.new_user())
+    payload["app_permissions"] = str(allowed.value)
+    request = await reply_request(harness, payload)
+    [embed] = check_embeds(answer_data(request))
+    assert embed["fields"]  # answered
+    assert request.files == [] and "image" not in embed
+
+
 async def test_paging_keeps_the_picture(harness: Harness):
     user = harness.new_user()
     callback = await harness.interact(slash("ask", {"question": "tokens"}, user_id=user))

@@ -119,8 +119,11 @@ class Ask(commands.Cog):
         )
         index = self.bot.index
         assert index is not None
+        # Where the bot may not attach files, the answer comes without its picture (rather
+        # than not at all): Discord refuses a reply with a file the app may not send there.
+        draw = interaction.app_permissions.attach_files
         result, timeline = await self.bot.think(
-            interaction, _answer_with_timeline, index, question, chapter, lecture, ephemeral=private
+            interaction, _answer, index, question, chapter, lecture, draw, ephemeral=private
         )
         question_id = await log_question(
             self.bot,
@@ -162,14 +165,16 @@ class Ask(commands.Cog):
         )
 
 
-def _answer_with_timeline(
-    index: Answerer, question: str, chapter: int | None, lecture: str | None
+def _answer(
+    index: Answerer, question: str, chapter: int | None, lecture: str | None, draw: bool
 ) -> tuple[Answer, bytes | None]:
     """On the bot's worker thread: the first page of hits and one more (so "More results"
     knows it has a page to show; the rest only when asked for), and the picture of where the
-    first page's hits are (None when nothing matched, or if drawing it failed: the answer
-    matters more than its picture)."""
+    first page's hits are (None when nothing matched, when not to `draw`, or if drawing it
+    failed: the answer matters more than its picture)."""
     answer = index.answer(question, embeds.PER_PAGE + 1, chapter, lecture)
+    if not draw:
+        return answer, None
     try:
         timeline = answer_timeline(index, answer, shown=embeds.PER_PAGE)
         return answer, None if timeline is None else timeline_png(timeline)

@@ -55,7 +55,8 @@ class Organisers(commands.Cog):
             await reply(interaction, content=t("insights_unavailable", lang), ephemeral=True)
             return
         report = insights(logged, self._catalog_of, since, interaction.guild_id)
-        chart = await asyncio.to_thread(_chart, report) if report.per_chapter else None
+        drawable = report.per_chapter and interaction.app_permissions.attach_files
+        chart = await asyncio.to_thread(_chart, report) if drawable else None
         embed = insights_embed(report, lang, days, chart=chart is not None)
         file = discord.File(io.BytesIO(chart), filename=CHART_FILE) if chart else None
         await reply(interaction, embed=embed, file=file, ephemeral=True)
