@@ -24,10 +24,8 @@ import hashlib
 import json
 import logging
 import math
-import os
 import struct
 import sys
-import tempfile
 import unicodedata
 import zlib
 from functools import lru_cache
@@ -40,7 +38,7 @@ import Stemmer
 from retrieval.course import Course
 from retrieval.index import Index, SearchConfig
 from retrieval.lecture import Catalog, Lecture
-from retrieval.lecture_cache import cache_dir
+from retrieval.lecture_cache import cache_dir, keep
 
 FORMAT = 1
 log = logging.getLogger(__name__)
@@ -137,19 +135,7 @@ def save(path: Path, key: str, index: Index) -> None:
     """Write `index.state()` to `path` (atomically) and remove the files of earlier builds of
     the same name (`index-NAME-KEY.bin`); a failure is one debug line."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Opened before the state is gathered: an unwritable cache costs no analysis.
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
-            try:
-                handle.write(_encode(key, index.state()))
-            except BaseException:
-                os.unlink(handle.name)
-                raise
-        os.replace(handle.name, path)
-        name = path.name.rsplit("-", 1)[0]
-        for earlier in path.parent.glob(f"{name}-*.bin"):
-            if earlier != path:
-                earlier.unlink(missing_ok=True)
+        keep(path, lambda: _encode(key, index.state()))
     except (OSError, ValueError) as error:
         log.debug("could not save the index cache %s: %s", path, error)
 

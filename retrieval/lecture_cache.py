@@ -20,7 +20,7 @@ import operator
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast, overload
@@ -49,6 +49,25 @@ def cache_dir() -> Path:
     """Where every cache of the project lives: derived lectures (here), built indexes
     (retrieval/index_cache.py) and parsed YAML files (retrieval/yaml_files.py)."""
     return _configured_dir or user_cache_path("lecture-bot", appauthor=False)
+
+
+def keep(path: Path, content: Callable[[], bytes]) -> None:
+    """Write the cache file `path` (named `NAME-KEY.ext`) whole or not at all — a temporary
+    file, renamed over it — then delete the files of the same NAME with another key, so the
+    cache does not grow with every change. `content` is called once the temporary file is
+    open: an unwritable cache costs nothing to compute. OSError when it cannot be written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+        try:
+            handle.write(content())
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+    os.replace(handle.name, path)
+    name = path.name.rsplit("-", 1)[0]
+    for earlier in path.parent.glob(f"{name}-*{path.suffix}"):
+        if earlier != path:
+            earlier.unlink(missing_ok=True)
 
 
 def cache_key(inputs: Iterable[Path], catalog: Catalog, options: str) -> str:

@@ -20,9 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,7 @@ from typing import Any
 import yaml
 
 from retrieval.errors import LectureDataError
-from retrieval.lecture_cache import cache_dir
+from retrieval.lecture_cache import cache_dir, keep
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
 # Where an anchor (`&a`) or alias (`*a`) could start: after a line start, a space or a flow
@@ -87,18 +85,7 @@ def _keep(path: Path, document: Any) -> None:
         encoded = json.dumps(document, ensure_ascii=False, allow_nan=False)
         if json.loads(encoded) != document:  # e.g. integer keys, which JSON makes text
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
-            try:
-                handle.write(encoded.encode("utf-8"))
-            except BaseException:
-                os.unlink(handle.name)
-                raise
-        os.replace(handle.name, path)
-        name = path.name.rsplit("-", 1)[0]
-        for earlier in path.parent.glob(f"{name}-*.json"):
-            if earlier != path:
-                earlier.unlink(missing_ok=True)
+        keep(path, lambda: encoded.encode("utf-8"))
     except (TypeError, ValueError, OSError) as error:  # TypeError: a date, bytes
         log.debug("not keeping the parsed YAML in %s: %s", path, error)
 
