@@ -6,16 +6,15 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import sys
+from asyncio.subprocess import DEVNULL
 from pathlib import Path
 
 from discord_harness import buttons
 from fake_discord import FakeDiscord, button_press, slash
-from test_discord_runner import environment
+from test_discord_runner import environment, start_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
-CLI = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
 VOTERS = 80
 
 
@@ -32,15 +31,8 @@ async def start(
         **extra,
     )
     identified = len(fake.gateway.identifies)
-    process = await asyncio.create_subprocess_exec(
-        *CLI,
-        "run",
-        "--data",
-        str(FIXTURES / "lecture-mini"),
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    process = await start_cli(
+        "run", "--data", str(FIXTURES / "lecture-mini"), env=env, cwd=cwd, stdout=DEVNULL
     )
     await fake.wait_until(lambda: len(fake.gateway.identifies) > identified, timeout=30)
     return process

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from discord_harness import Harness
 from fake_discord import FakeDiscord, slash
-from test_discord_runner import CLI, environment
+from test_discord_runner import environment, start_cli
 
 FATAL = {
     4004: "Discord rejected DISCORD_TOKEN",
@@ -26,17 +26,7 @@ FATAL = {
 async def _run_until_exit(fake: FakeDiscord, lecture: Path, cwd: Path, **extra: str):
     # ERROR: the one line must stand alone (the real lecture's data logs a warning at start).
     env = environment(fake, DISCORD_TOKEN=fake.token, LOG_LEVEL="ERROR", **extra)
-    process = await asyncio.create_subprocess_exec(
-        *CLI,
-        "run",
-        "--data",
-        str(lecture),
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    return process
+    return await start_cli("run", "--data", str(lecture), env=env, cwd=cwd)
 
 
 async def _exit_of(process: asyncio.subprocess.Process) -> tuple[int | None, str]:

@@ -8,12 +8,13 @@ import asyncio
 import json
 import logging
 import signal
+from asyncio.subprocess import DEVNULL
 from pathlib import Path
 
 import pytest
 from discord_harness import Harness
 from fake_discord import OP_DISPATCH, FakeDiscord, guild_create, slash
-from test_discord_runner import CLI, environment
+from test_discord_runner import environment, start_cli
 
 from bot.discord.config import InteractionTokenRedactor
 
@@ -114,15 +115,8 @@ async def test_interaction_tokens_never_reach_the_debug_log(
     fake: FakeDiscord, tmp_path: Path, shared_lecture_dir: Path
 ):
     env = environment(fake, DISCORD_TOKEN=fake.token, LOG_LEVEL="DEBUG")
-    process = await asyncio.create_subprocess_exec(
-        *CLI,
-        "run",
-        "--data",
-        str(shared_lecture_dir),
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    process = await start_cli(
+        "run", "--data", str(shared_lecture_dir), env=env, cwd=tmp_path, stdout=DEVNULL
     )
     try:
         await fake.wait_until(lambda: fake.gateway.identifies, timeout=30)

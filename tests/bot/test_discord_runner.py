@@ -34,15 +34,28 @@ def environment(fake: FakeDiscord | None, **extra: str) -> dict[str, str]:
     return env
 
 
-async def run_cli(*args: str, env: dict[str, str], cwd: Path, timeout: float = 30):
-    process = await asyncio.create_subprocess_exec(
-        *CLI,
+async def start_cli(
+    *args: str,
+    env: dict[str, str],
+    cwd: Path,
+    stdout: int = asyncio.subprocess.PIPE,
+    python_flags: tuple[str, ...] = (),
+) -> asyncio.subprocess.Process:
+    """`lecture-bot ARGS` as a subprocess (stderr piped), not waited for."""
+    return await asyncio.create_subprocess_exec(
+        CLI[0],
+        *python_flags,
+        *CLI[1:],
         *args,
         env=env,
         cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
+        stdout=stdout,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def run_cli(*args: str, env: dict[str, str], cwd: Path, timeout: float = 30):
+    process = await start_cli(*args, env=env, cwd=cwd)
     out, err = await asyncio.wait_for(process.communicate(), timeout)
     return process.returncode, out.decode(), err.decode()
 
@@ -94,16 +107,8 @@ async def test_run_serves_and_exits_zero_on_signal(
     # SIGINT run: --sync goes to DISCORD_GUILD_ID when it is set; SIGTERM run: globally.
     guild = {"DISCORD_GUILD_ID": "42"} if sig is signal.SIGINT else {}
     env = environment(fake, DISCORD_TOKEN=fake.token, LOG_LEVEL="DEBUG", **guild)
-    process = await asyncio.create_subprocess_exec(
-        *CLI,
-        "run",
-        "--sync",
-        "--data",
-        str(shared_lecture_dir),
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    process = await start_cli(
+        "run", "--sync", "--data", str(shared_lecture_dir), env=env, cwd=tmp_path
     )
     try:
         await fake.wait_until(lambda: fake.gateway.identifies, timeout=30)

@@ -9,12 +9,13 @@ import contextlib
 import re
 import signal
 import time
+from asyncio.subprocess import DEVNULL
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from fake_discord import FakeDiscord, guild_create, slash
-from test_discord_runner import CLI, environment
+from test_discord_runner import environment, start_cli
 
 _users = iter(range(1_700_000_000_000_000_000, 1_800_000_000_000_000_000))
 
@@ -62,17 +63,8 @@ async def spawn(
 ) -> AsyncIterator[Bot]:
     """`lecture-bot run` against the fake, killed on the way out if it is still running."""
     env = environment(fake, DISCORD_TOKEN=fake.token, LOG_LEVEL="INFO")
-    process = await asyncio.create_subprocess_exec(
-        CLI[0],
-        *python_flags,
-        *CLI[1:],
-        "run",
-        "--data",
-        str(lecture),
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    process = await start_cli(
+        "run", "--data", str(lecture), env=env, cwd=cwd, stdout=DEVNULL, python_flags=python_flags
     )
     try:
         yield Bot(process)
