@@ -214,3 +214,18 @@ def check_embeds(data: dict[str, Any]) -> list[dict[str, Any]]:
     for embed in data.get("embeds", []):
         assert limit_violations(discord.Embed.from_dict(embed)) == []
     return data.get("embeds", [])
+
+
+def embed_characters(embed: dict[str, Any]) -> int:
+    """The characters of an embed a reader sees: title, description, footer and fields."""
+    fields = embed.get("fields", [])
+    return sum(
+        len(part)
+        for part in (
+            embed.get("title", ""),
+            embed.get("description") or "",
+            embed.get("footer", {}).get("text", ""),
+            *(field["name"] for field in fields),
+            *(field["value"] for field in fields),
+        )
+    )

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from discord_harness import StartBot, buttons, callback_message_id, check_embeds
+from discord_harness import StartBot, buttons, callback_message_id, check_embeds, embed_characters
 from fake_discord import button_press, slash
 
 LINK = re.compile(
@@ -139,20 +139,6 @@ async def test_link_accepts_every_way_of_writing_a_time(real, written, seconds):
     assert f"&t={seconds}s" in json.dumps(embed)
 
 
-def _embed_characters(embed: dict) -> int:
-    fields = embed.get("fields", [])
-    return sum(
-        len(part)
-        for part in (
-            embed.get("title", ""),
-            embed.get("description") or "",
-            embed.get("footer", {}).get("text", ""),
-            *(field["name"] for field in fields),
-            *(field["value"] for field in fields),
-        )
-    )
-
-
 @pytest.mark.parametrize(
     ("question", "locale"),
     [
@@ -168,7 +154,7 @@ async def test_an_answer_is_taken_in_at_a_glance(real, question: str, locale: st
     )
     [embed] = check_embeds(data)
     assert len(embed["fields"]) == 3
-    assert _embed_characters(embed) < 1500
+    assert embed_characters(embed) < 1500
     for field in embed["fields"]:
         assert "**" in field["value"]  # the matched words are bold
         quote = field["value"].split(") ", 1)[1].split("\n> ")[0]

@@ -9,7 +9,14 @@ import threading
 from typing import Any
 
 import pytest
-from discord_harness import Harness, StartBot, buttons, callback_message_id, check_embeds
+from discord_harness import (
+    Harness,
+    StartBot,
+    buttons,
+    callback_message_id,
+    check_embeds,
+    embed_characters,
+)
 from fake_discord import Request, button_press, slash
 from PIL import Image
 
@@ -48,20 +55,6 @@ def check_timeline(request: Request) -> bytes:
     [embed] = check_embeds(data)
     assert embed["image"]["url"] == IMAGE
     return upload.data
-
-
-def _embed_characters(embed: dict[str, Any]) -> int:
-    fields = embed.get("fields", [])
-    return sum(
-        len(part)
-        for part in (
-            embed.get("title", ""),
-            embed.get("description") or "",
-            embed.get("footer", {}).get("text", ""),
-            *(field["name"] for field in fields),
-            *(field["value"] for field in fields),
-        )
-    )
 
 
 async def test_answer_attaches_the_timeline_and_shows_it(harness: Harness):
@@ -172,4 +165,4 @@ async def test_real_answer_has_the_picture_and_stays_short(
     check_timeline(request)
     [embed] = check_embeds(answer_data(request))
     assert len(embed["fields"]) == 3
-    assert _embed_characters(embed) < 1500
+    assert embed_characters(embed) < 1500
