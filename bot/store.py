@@ -84,20 +84,11 @@ class QuestionLog:
 
 
 @dataclass(frozen=True, slots=True)
-class LoggedQuestion:
-    """A logged question read back, with the votes on its answer."""
+class LoggedQuestion(QuestionLog):
+    """A logged question read back: its id and time, and the votes on its answer."""
 
     id: int
     asked_at: float
-    guild_id: int | None
-    question: str
-    lang: str
-    lecture: str | None
-    chapter: int | None
-    found: bool
-    weak: bool
-    latency_ms: float
-    hits: tuple[ShownHit, ...]
     up: int = 0
     down: int = 0
     comments: tuple[str, ...] = field(default_factory=tuple)
@@ -388,6 +379,7 @@ def _logged(row: Any, up: int, down: int, comments: Sequence[str]) -> LoggedQues
         id=int(row["id"]),
         asked_at=float(row["asked_at"]),
         guild_id=row["guild_id"],
+        user_hash=str(row["user_hash"]),
         question=str(row["question"]),
         lang=str(row["lang"]),
         lecture=row["lecture"],
