@@ -14,15 +14,18 @@ index as a share of the best lecture's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
+from retrieval.analysis import has_hangul
 from retrieval.course import Course
 from retrieval.errors import QueryError
 from retrieval.index import Index, SearchConfig, check_query
 from retrieval.index_cache import cached_index
 from retrieval.passages import Passage
 from retrieval.results import Answer, Hit
+from retrieval.verdict import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,30 +66,29 @@ class CourseIndex:
         if lecture is not None or chapter is not None:
             return self._part(lecture).search(query, k, chapter)
         text = check_query(query)
-        ranked: list[tuple[int, Sequence[Hit]]] = []
-        for number, part in enumerate(self.parts):
-            try:
-                ranked.append((number, part.search(text, k)))
-            except QueryError:
-                continue
-        if not ranked:
-            self.shared.query_terms(text)  # the QueryError one index would raise
-        return list(self._merge(text, ranked, k))
+        terms = self.shared.query_terms(text)  # the QueryError every index would raise
+        return list(self._merge(text, k, self._lecture_weights(self.shared.ranking_scores(terms))))
 
     def answer(
         self, query: str, k: int = 3, chapter: int | None = None, lecture: str | None = None
     ) -> Answer:
         """Like `search`, but "not covered" when the course does not really answer. That is
         decided in the shared index, where every lecture counts on one scale: asked lecture by
-        lecture, three lectures gave an off-topic question three chances to be taken."""
+        lecture, three lectures gave an off-topic question three chances to be taken. One
+        ranking of the shared index gives both the verdict and the lectures' weights."""
         if lecture is not None or chapter is not None:
             return self._part(lecture).answer(query, k, chapter)
         text = check_query(query)
-        verdict = self.shared.answer(text, 1)
-        if not verdict.found:
-            return replace(verdict, query=query)
-        hits = tuple(self.search(text, k))
-        return Answer(query, hits, verdict.suggestions, verdict.lang, verdict.weak)
+        terms = self.shared.query_terms(text)
+        scores = self.shared.ranking_scores(terms)
+        verdict = self.shared.verdict(terms, scores)
+        lang = "ko" if has_hangul(query) else "en"
+        if verdict is Verdict.NOT_COVERED:
+            return Answer(query, (), self.shared.suggest_chapters(terms), lang)
+        hits = self._merge(text, k, self._lecture_weights(scores))
+        weak = verdict is Verdict.WEAK
+        suggestions = self.shared.suggest_chapters(terms) if weak else ()
+        return Answer(query, hits, suggestions, lang, weak)
 
     def matches(self, query: str, lecture: str | None = None) -> list[tuple[int, float]]:
         """`Index.matches` in the lecture's own index (the one that orders its moments in an
@@ -98,15 +100,19 @@ class CourseIndex:
             lecture = first[0].lecture
         return self._part(lecture).matches(query)
 
-    def _merge(self, text: str, ranked: list[tuple[int, Sequence[Hit]]], k: int) -> tuple[Hit, ...]:
+    def _merge(self, text: str, k: int, weights: list[float]) -> tuple[Hit, ...]:
         """Every lecture's hits in one ranking: each at its share of its lecture's best
         score, times the lecture's weight."""
-        weights = self._lecture_weights(text)
-        candidates = [
-            _Candidate(weights[number] * hit.score / max(hits[0].score, 1e-9), number, hit)
-            for number, hits in ranked
-            for hit in hits
-        ]
+        candidates = []
+        for number, part in enumerate(self.parts):
+            try:
+                hits = part.search(text, k)
+            except QueryError:  # none of the question's words is searchable in this lecture
+                continue
+            candidates += [
+                _Candidate(weights[number] * hit.score / max(hits[0].score, 1e-9), number, hit)
+                for hit in hits
+            ]
         candidates.sort(key=lambda candidate: -candidate.weight)
         return tuple(replace(c.hit, rank=rank) for rank, c in enumerate(candidates[:k], 1))
 
@@ -114,13 +120,9 @@ class CourseIndex:
         number = self.shared.lecture_number(lecture)
         return self.parts[0 if number is None else number]
 
-    def _lecture_weights(self, text: str) -> list[float]:
-        """Each lecture's best score in the shared index, as a share of the best lecture's."""
-        try:
-            terms = self.shared.query_terms(text)
-        except QueryError:
-            return [1.0] * len(self.parts)
-        scores = self.shared.ranking_scores(terms)
+    def _lecture_weights(self, scores: np.ndarray) -> list[float]:
+        """Each lecture's best score in the shared index (`scores`, its ranking of the
+        question), as a share of the best lecture's."""
         lectures = self.shared.passage_lectures
         best = [
             float(scores[lectures == number].max()) if (lectures == number).any() else 0.0

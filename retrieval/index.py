@@ -349,6 +349,16 @@ class Index:
         suggestions = self.suggest_chapters(terms, lecture=where[0]) if weak else ()
         return Answer(query, hits, suggestions, lang, weak)
 
+    def verdict(self, terms: list[QueryTerm], scores: np.ndarray) -> Verdict:
+        """The no-match verdict on the best passage of the whole index, given the query's
+        `ranking_scores`: what `answer` decides on its first hit, without ranking again."""
+        mentions, weights = self._mentions(terms)
+        candidates = np.flatnonzero(mentions.any(axis=0))
+        if not len(candidates):
+            return self.no_match.verdict(None)
+        best = next(_best_first(candidates, scores))
+        return self.no_match.verdict(coverage(mentions[:, best], weights))
+
     def matches(self, query: str, lecture: str | None = None) -> list[tuple[int, float]]:
         """Where the question's topic lives in one lecture: every moment (passage) that
         mentions any of its ideas, as (start second, strength) in time order; strength is the

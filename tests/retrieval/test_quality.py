@@ -109,3 +109,19 @@ def test_most_off_topic_questions_are_not_covered(real_index) -> None:
     refused = [q for q in questions if not real_index.answer(q).found]
     print(f"off-topic refused: {len(refused)}/{len(questions)}")
     assert len(refused) >= 0.9 * len(questions)
+
+
+def test_the_verdict_from_one_ranking_is_the_answers_own(real_index, shared_dev_questions) -> None:
+    """`Index.verdict` (what a course decides from one ranking of its shared index) calls
+    every question what `Index.answer` calls it: answered, weak or not covered."""
+    texts = [q.text for q in evaluate.load_questions(shared_dev_questions)]
+    texts += yaml.safe_load(OFF_TOPIC.read_text(encoding="utf-8"))
+    kinds = set()
+    for text in texts:
+        terms = real_index.query_terms(text)
+        verdict = real_index.verdict(terms, real_index.ranking_scores(terms))
+        answer = real_index.answer(text)
+        kind = "not covered" if not answer.found else "weak" if answer.weak else "answers"
+        assert verdict.value == kind, text
+        kinds.add(kind)
+    assert kinds == {"answers", "weak", "not covered"}  # every verdict was checked
