@@ -423,7 +423,7 @@ class FakeDiscord:
                 await ws.close(code=self.close_on_identify, message=b"fake refusal")
             elif op == OP_IDENTIFY:
                 self.gateway.identifies.append(payload["d"])
-                await self._send_dispatch(ws, "READY", self.ready())
+                await self._send_dispatch(ws, "READY", self.ready(payload["d"].get("shard")))
             elif op == OP_RESUME:
                 self.gateway.resumes.append(payload["d"])
                 await self._send_dispatch(ws, "RESUMED", {})
@@ -433,7 +433,9 @@ class FakeDiscord:
         await self._notify()
         return ws
 
-    def ready(self) -> dict[str, Any]:
+    def ready(self, shard: list[int] | None = None) -> dict[str, Any]:
+        """READY for an IDENTIFY of `shard` ([id, count]), which Discord echoes back: a
+        sharded client is ready once every one of its shards has had its own."""
         return {
             "v": 10,
             "user": self.user(),
@@ -441,7 +443,7 @@ class FakeDiscord:
             "session_id": self.session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(APP_ID), "flags": 0},
-            "shard": [0, 1],
+            "shard": shard or [0, 1],
         }
 
     async def _send_dispatch(self, ws: web.WebSocketResponse, event: str, data: Any) -> None:

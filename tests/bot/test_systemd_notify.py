@@ -10,6 +10,7 @@ import socket
 import time
 from pathlib import Path
 
+import pytest
 from fake_discord import FakeDiscord
 from test_discord_crash_votes import start
 
@@ -25,9 +26,12 @@ def received(listener: socket.socket) -> list[str]:
             return messages
 
 
+@pytest.mark.parametrize("shards", [{}, {"SHARD_COUNT": "2"}], ids=["one shard", "two shards"])
 async def test_the_bot_tells_systemd_it_is_ready_alive_and_stopping(
-    fake: FakeDiscord, tmp_path: Path
+    fake: FakeDiscord, tmp_path: Path, shards: dict[str, str]
 ):
+    """READY=1 once, when connected (a sharded bot: when all its shards are), then
+    WATCHDOG=1 while it runs and STOPPING=1 last."""
     # An abstract socket name, as systemd often uses (a path under pytest's tmp_path can be
     # longer than the 108 bytes a Unix socket address allows).
     name = f"lecture-bot-notify-{time.monotonic_ns()}"
@@ -40,14 +44,17 @@ async def test_the_bot_tells_systemd_it_is_ready_alive_and_stopping(
             tmp_path,
             NOTIFY_SOCKET="@" + name,
             WATCHDOG_USEC="400000",  # pings every 0.2 s
+            **shards,
         )
         messages: list[str] = []
         try:
-            deadline = time.monotonic() + 15
+            deadline = time.monotonic() + 25  # a second shard waits 5 s to identify
             while not any(m.startswith("READY=1") for m in messages):
                 assert time.monotonic() < deadline, f"no READY=1: {messages[-5:]}"
                 await asyncio.sleep(0.1)
                 messages += received(listener)
+            # Ready only once every shard has identified (and had its READY).
+            assert len(fake.gateway.identifies) == int(shards.get("SHARD_COUNT", 1))
             await asyncio.sleep(0.7)
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), 10)
