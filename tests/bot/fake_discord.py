@@ -101,6 +101,7 @@ class FakeDiscord:
         #: A gateway close code to answer the next IDENTIFY (and RESUME) with, instead of READY.
         self.close_on_identify: int | None = None
         self.runner: web.AppRunner | None = None
+        self.site: web.TCPSite | None = None
         self.port = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -109,14 +110,22 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_route("GET", "/gateway", self.websocket)
         app.router.add_route("*", API + "/{tail:.*}", self.rest)
-        self.runner = web.AppRunner(app, handle_signals=False)
+        # Open connections get a second to finish when the fake closes (aiohttp's default
+        # is 60 s: a bot's websocket would hold `close` up for that long).
+        self.runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
         await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await self.site.start()
+        self.port = self.site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
 
     async def close(self) -> None:
+        """Discord unreachable from now on: no new connection is accepted before the gateway
+        is closed, so a bot cannot reconnect in between (it did, now and then, and then sat
+        connected to a fake that was shutting down)."""
+        if self.site is not None:
+            site, self.site = self.site, None  # closed once, however often `close` is called
+            await site.stop()
         if self._ws is not None and not self._ws.closed:
             await self._ws.close()
         if self.runner is not None:

@@ -45,7 +45,10 @@ class Bot:
                     raise AssertionError(f"exited before {pattern!r}:\n{self.text[-2000:]}")
                 await asyncio.sleep(0.005)
 
-        return await asyncio.wait_for(find(), timeout)
+        try:
+            return await asyncio.wait_for(find(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"no {pattern!r} in {timeout} s:\n{self.text[-2000:]}") from None
 
     async def exit_code(self, timeout: float = 20) -> int | None:
         await asyncio.wait_for(self.process.wait(), timeout)
