@@ -40,6 +40,7 @@ class QueryTerm:
     weight: float
     concept: int
     spelling: int
+    own: bool = False  # the student's own word (else a glossary spelling of one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,9 @@ class QueryExpander:
                 concept_of[token.term] = len(concept_of)
         _merge_hangul_words(normalized, tokens, concept_of)
         # Each of the student's words is its own spelling; a Korean word's bigrams are one.
-        terms = [QueryTerm(term, 1.0, concept, concept) for term, concept in concept_of.items()]
+        terms = [
+            QueryTerm(term, 1.0, concept, concept, own=True) for term, concept in concept_of.items()
+        ]
         if self.weight <= 0:
             return terms
         compact = _Compact.of(normalized)
@@ -149,7 +152,7 @@ class QueryExpander:
             next_concept += 1
             absorbed = {concept_of[t] for m in matched for t in m.terms if t in concept_of}
             terms = [
-                QueryTerm(t.term, _shared(t, terms), concept, t.spelling)
+                QueryTerm(t.term, _shared(t, terms), concept, t.spelling, own=True)
                 if t.concept in absorbed
                 else t
                 for t in terms

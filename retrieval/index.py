@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import groupby
 from typing import Any
@@ -317,7 +317,26 @@ class Index:
                 "emoji). Try a few keywords, for example: tokenization, RLHF, hallucination.",
                 key="query_no_words",
             )
-        return terms
+        return self._capped(terms) if self.config.cap_spellings else terms
+
+    def _capped(self, terms: list[QueryTerm]) -> list[QueryTerm]:
+        """`terms` with each glossary spelling weighing at most as much as the student's own
+        English word for its idea: scaled by the word's IDF over the spelling's when the
+        spelling is rarer in the lecture. The expansion is there to find the idea however the
+        lecture says it, not to pull the question to the rarest way of saying it. Korean words
+        set no cap: their IDF is of Hangul bigrams, not comparable with an English term's."""
+        own_idf: dict[int, float] = {}
+        for term in terms:
+            if term.own and not has_hangul(term.term) and self._known(term.term):
+                own_idf[term.concept] = max(own_idf.get(term.concept, 0.0), self._idf(term.term))
+        capped = []
+        for term in terms:
+            cap = own_idf.get(term.concept)
+            idf = self._idf(term.term) if cap is not None and not term.own else 0.0
+            if cap is not None and idf > cap and self._known(term.term):
+                term = replace(term, weight=term.weight * cap / idf)
+            capped.append(term)
+        return capped
 
     def search(
         self, query: str, k: int = 3, chapter: int | None = None, lecture: str | None = None

@@ -48,6 +48,10 @@ class SearchConfig:
     best_spelling: bool = True
     # The glossary's multi-word spellings ("make stuff up") are also indexed as one term each.
     phrases: bool = True
+    # A glossary spelling never weighs more than the student's own English word for the same
+    # idea: its weight is scaled down to that word's IDF when it is rarer (a question saying
+    # "David" is not pulled to the one place the full name "David Hershey" is said).
+    cap_spellings: bool = True
     # Search the lecture's key moments where it has them; their authored words (title and
     # ways to ask) and their spoken words are two BM25 fields, summed with these weights.
     moments: bool = True

@@ -43,6 +43,7 @@ VARIANTS: list[tuple[str, SearchConfig]] = [
     ("− glossary expansion", replace(FULL, glossary_weight=0.0)),
     ("− best spelling per idea (every spelling adds up)", replace(FULL, best_spelling=False)),
     ("− glossary phrases as single terms", replace(FULL, phrases=False)),
+    ("− glossary spellings capped at the student's word", replace(FULL, cap_spellings=False)),
     ("− chapter prior (our summaries)", replace(FULL, chapter_prior=0.0)),
     ("chapter prior 0.5 → 0.8", replace(FULL, chapter_prior=0.8)),
     ("− Korean translation field", replace(FULL, korean_translation=False)),

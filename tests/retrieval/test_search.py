@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from retrieval.errors import LectureBotError, QueryError
+from retrieval.evaluate import load_questions
 from retrieval.index import Index, SearchConfig
 from retrieval.results import Hit
 
@@ -250,6 +251,34 @@ def test_an_idea_scores_as_its_best_spelling(real_index: Index) -> None:
     assert np.allclose(real_index._scores(terms), np.maximum.reduce(each))
     summed = Index(real_index.lecture, SearchConfig(best_spelling=False))
     assert np.allclose(summed._scores(terms), sum(each))
+
+
+def test_a_glossary_spelling_weighs_no_more_than_the_students_own_word(
+    real_index: Index, shared_dev_questions
+) -> None:
+    """A rarer spelling of an idea the student named in English (a full name for a first
+    name, a long form for an acronym) counts at most as much as the student's word: weight ×
+    IDF capped at the word's IDF. Without the cap, some of the dev questions' spellings weigh
+    more; with it, none does."""
+    uncapped = Index(real_index.lecture, SearchConfig(cap_spellings=False))
+    over = {"capped": 0, "uncapped": 0}
+    for question in load_questions(shared_dev_questions):
+        for name, index in (("capped", real_index), ("uncapped", uncapped)):
+            terms = index.query_terms(question.text)
+            own: dict[int, float] = {}
+            for term in terms:
+                if term.own and term.term.isascii() and index._known(term.term):
+                    own[term.concept] = max(own.get(term.concept, 0.0), index._idf(term.term))
+            over[name] += sum(
+                1
+                for term in terms
+                if not term.own
+                and term.concept in own
+                and index._known(term.term)
+                and term.weight * index._idf(term.term) > own[term.concept] + 1e-9
+            )
+    assert over["capped"] == 0
+    assert over["uncapped"] > 0  # the dev questions do meet such spellings
 
 
 def test_a_spellings_stopwords_keep_their_share_of_its_weight(real_index: Index) -> None:
