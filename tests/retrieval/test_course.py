@@ -120,3 +120,21 @@ def test_course_questions_meet_their_targets(
     assert report["all"]["hit@3"] >= 0.85
     which = [o for o in outcomes if o.question.kind == "which-lecture"]
     assert which and all(o.first_hit is not None and o.first_hit <= 3 for o in which)
+
+
+OWN_QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "course_own"
+
+
+@pytest.mark.parametrize("path", sorted(OWN_QUESTIONS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_our_own_course_questions_stay_answered(course_index: CourseIndex, path: Path) -> None:
+    """Our own questions on each lecture (eval/course_own/, docs/retrieval.md): English and
+    Korean hit@3 no more than a question or two below what docs/retrieval.md reports."""
+    questions = evaluate.load_questions(path)
+    assert {q.lecture for q in questions} == {path.stem}
+    outcomes = evaluate.run(
+        questions, lambda q: [(h.lecture, h.start) for h in course_index.answer(q, k=10).hits]
+    )
+    report = evaluate.report(outcomes)
+    print(path.stem, report)
+    assert report["en"]["hit@3"] >= 0.8
+    assert report["ko"]["hit@3"] >= 0.8
