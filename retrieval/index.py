@@ -597,7 +597,7 @@ class Index:
             chapter=chapter.number,
             chapter_title=chapter.title,
             start=scored.link,
-            end=passage.end,
+            end=self._hit_end(scored.passage),
             url=catalog.url(scored.link),
             text=passage.text,
             spans=self.highlights.spans(scored.passage, False, wanted),
@@ -611,6 +611,14 @@ class Index:
             lecture_title_ko=catalog.title_ko,
             chapter_title_ko=chapter.title_ko,
         )
+
+    def _hit_end(self, position: int) -> int:
+        """Where a hit's passage stops; for a question, where the moment answering it (the
+        next one, which its link lands on) stops."""
+        passage = self.passages[position]
+        if passage.moment is not None and passage.moment.question:
+            return self.passages[position + 1].end
+        return passage.end
 
 
 def _best_first(candidates: np.ndarray, scores: np.ndarray, head: int = 64) -> Iterator[int]:

@@ -69,6 +69,9 @@ class Moment:
     title: str
     title_ko: str
     asks: tuple[str, ...]
+    # A question posed here (a host's, in a conversation) that the next moment answers: a
+    # link to it lands where the answer starts.
+    question: bool = False
 
     def display_title(self, lang: Lang = "en") -> str:
         return self.title_ko if lang == "ko" else self.title

@@ -101,17 +101,19 @@ class LinkPlacer:
     def _moment_links(
         self, terms: list[QueryTerm], idf: Callable[[str], float]
     ) -> Callable[[int], int]:
-        """A key moment's link is its own second, where the explanation starts; unless the
-        question's words are spoken well into the moment, then the link goes there."""
+        """A key moment's link is its own second, where the explanation starts (a question's:
+        where its answer starts); unless the question's words are spoken well into the
+        moment, then the link goes there."""
         late = self.late_link
         if not late:
-            return lambda position: self.passages[position].start
+            return lambda position: _moment_start(self.passages[position])
         weights = {t.term: t.weight * idf(t.term) for t in terms if not has_hangul(t.term)}
 
         def link(position: int) -> int:
             passage = self.passages[position]
-            if not self.clocks[passage.lecture].has_timings:
-                return passage.start
+            question = passage.moment is not None and passage.moment.question
+            if question or not self.clocks[passage.lecture].has_timings:
+                return _moment_start(passage)
             spoken = _densest_time(self.spoken_terms.times(position), weights)
             if spoken is None or spoken - passage.start < late:
                 return passage.start
@@ -167,6 +169,14 @@ class LinkPlacer:
         share = char_offset / max(1, len(segment.text))
         estimate = segment.start + share * (segment.end - segment.start) - self.lead_in
         return max(segment.start, int(estimate))
+
+
+def _moment_start(passage: Passage) -> int:
+    """Where a key moment's link lands before any look at its words: its own second, or, for
+    a question (a host's), where the next moment starts answering it."""
+    if passage.moment is not None and passage.moment.question:
+        return passage.end
+    return passage.start
 
 
 def _best_segment(passage: Passage, segment_scores: np.ndarray) -> int:

@@ -2,7 +2,8 @@
 
 A key moment marks where the lecture starts explaining, showing or concluding something: the
 second it starts, a title in English and Korean, and the ways a student would ask for it, all
-written by this project. Every error names the file and the entry (`moments[12] (1:02:35)`).
+written by this project; `question: true` marks a question posed there (a host's) that the next
+moment answers. Every error names the file and the entry (`moments[12] (1:02:35)`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def load_moments(path: Path, catalog: Catalog) -> tuple[Moment, ...]:
         if moments and moment.t <= moments[-1].t:
             raise _fail(path, position, moment.t, "times must increase from one moment to the next")
         moments.append(moment)
+    if moments and moments[-1].question:
+        raise _fail(
+            path, len(moments) - 1, moments[-1].t, "a question needs a moment after it that answers"
+        )
     return tuple(moments)
 
 
@@ -82,10 +87,14 @@ def _moment(entry: Any, position: int, path: Path, catalog: Catalog) -> Moment:
         raise fail(f"asks must be a list of {MIN_ASKS} to {MAX_ASKS} questions")
     if not any(has_hangul(ask) for ask in asks):
         raise fail("asks must include at least one question in Korean")
+    question = entry.get("question", False)
+    if not isinstance(question, bool):
+        raise fail("question must be true or false")
     return Moment(
         t=seconds,
         chapter=expected,
         title=texts["title"],
         title_ko=texts["title_ko"],
         asks=tuple(ask.strip() for ask in asks),
+        question=question,
     )

@@ -79,6 +79,7 @@ def test_a_catalog_without_moments_has_none() -> None:
         ({"title_ko": "English only"}, "title_ko must be written in Korean"),
         ({"asks": ["one", "two"]}, "3 to 5"),
         ({"asks": ["one", "two", "three"]}, "one question in Korean"),
+        ({"question": "yes"}, "question must be true or false"),
     ],
 )
 def test_a_bad_moment_is_named_with_the_problem(
@@ -111,6 +112,26 @@ def test_moments_are_the_passages_and_hits_name_them(tmp_path: Path) -> None:
     # The authored words find a moment the transcript words alone would not: a Korean ask.
     [korean] = index.search("반죽 다 됐는지 어떻게 알아", k=1)
     assert korean.start == 130
+
+
+def test_a_question_links_to_where_the_next_moment_answers_it(tmp_path: Path) -> None:
+    """A host's question (`question: true`) is found by its words, but its link lands where
+    the answer (the next moment) starts, and the hit spans that answer."""
+    moments = [dict(m) for m in MOMENTS]
+    moments[0].update(question=True)
+    catalog = load_catalog(write_lecture(tmp_path, moments))
+    assert [m.question for m in catalog.moments] == [True, False, False]
+    index = Index(load_lecture(FIXTURES / "lecture-mini", catalog))
+    [hit] = index.search("how much water per flour", k=1)
+    assert hit.title == MOMENTS[0]["title"]
+    assert (hit.start, hit.end, hit.chapter) == (130, 250, 2)
+
+
+def test_a_question_needs_a_moment_after_it(tmp_path: Path) -> None:
+    moments = [dict(m) for m in MOMENTS]
+    moments[2].update(question=True)
+    with pytest.raises(LectureDataError, match=r"moments\[2\].*needs a moment after it"):
+        load_catalog(write_lecture(tmp_path, moments))
 
 
 def test_a_lecture_without_moments_keeps_its_windows() -> None:
