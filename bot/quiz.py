@@ -88,14 +88,17 @@ def make_quiz(
     chapter: int | None = None,
 ) -> Quiz:
     """A question about a key moment of `catalogs` (every moment of them equally likely), or
-    of chapter `chapter` (of the one catalog given). NoQuizError when there is none."""
+    of chapter `chapter` (of the one catalog given). NoQuizError when there is none. A host's
+    question (`Moment.question`) is neither asked about nor offered: it answers nothing."""
     if isinstance(catalogs, Catalog):
         catalogs = (catalogs,)
     pool = [
         (catalog, moment)
         for catalog in catalogs
         for moment in catalog.moments
-        if (chapter is None or moment.chapter == chapter) and asks_in(moment, lang)
+        if (chapter is None or moment.chapter == chapter)
+        and not moment.question
+        and asks_in(moment, lang)
     ]
     rng.shuffle(pool)  # then the first that has two neighbours (all of them, in practice)
     for catalog, answer in pool:
@@ -140,7 +143,8 @@ def _pick(
     def fits(moment: Moment) -> bool:
         labels = {choice_label(moment, lang) for lang in ("en", "ko")}
         return (
-            question not in moment.asks
+            not moment.question
+            and question not in moment.asks
             and not labels & taken
             and all(abs(moment.t - other.t) >= max(gap, 1) for other in chosen)
         )

@@ -37,6 +37,9 @@ def test_three_distinct_plausible_choices_with_the_right_one(lecture: str, lang)
         assert len(set(quiz.choices)) == 3
         assert quiz.choices[quiz.answer_index] == quiz.answer
         assert quiz.question in quiz.answer.asks
+        assert not any(
+            choice.question for choice in quiz.choices
+        )  # a host's question answers nothing
         assert has_hangul(quiz.question) == (lang == "ko")
         labels = quiz.labels()
         assert len(set(labels)) == 3  # never the same title twice
