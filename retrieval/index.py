@@ -588,6 +588,8 @@ class Index:
 
     def _hit(self, rank: int, scored: _Scored, terms: list[QueryTerm]) -> Hit:
         passage = self.passages[scored.passage]
+        # A host's question shows the answer its link lands on: the next moment's words.
+        shown = scored.passage + 1 if passage.moment and passage.moment.question else scored.passage
         wanted = {t.term for t in terms}
         catalog = self.lectures[passage.lecture].catalog
         # The link decides the chapter: a paragraph may straddle a chapter's true start.
@@ -597,13 +599,13 @@ class Index:
             chapter=chapter.number,
             chapter_title=chapter.title,
             start=scored.link,
-            end=self._hit_end(scored.passage),
+            end=self.passages[shown].end,
             url=catalog.url(scored.link),
-            text=passage.text,
-            spans=self.highlights.spans(scored.passage, False, wanted),
+            text=self.passages[shown].text,
+            spans=self.highlights.spans(shown, False, wanted),
             score=scored.score,
-            text_ko=passage.text_ko,
-            spans_ko=self.highlights.spans(scored.passage, True, wanted),
+            text_ko=self.passages[shown].text_ko,
+            spans_ko=self.highlights.spans(shown, True, wanted),
             title=passage.moment.title if passage.moment else "",
             title_ko=passage.moment.title_ko if passage.moment else "",
             lecture=catalog.lecture_id,
@@ -611,14 +613,6 @@ class Index:
             lecture_title_ko=catalog.title_ko,
             chapter_title_ko=chapter.title_ko,
         )
-
-    def _hit_end(self, position: int) -> int:
-        """Where a hit's passage stops; for a question, where the moment answering it (the
-        next one, which its link lands on) stops."""
-        passage = self.passages[position]
-        if passage.moment is not None and passage.moment.question:
-            return self.passages[position + 1].end
-        return passage.end
 
 
 def _best_first(candidates: np.ndarray, scores: np.ndarray, head: int = 64) -> Iterator[int]:

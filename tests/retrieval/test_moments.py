@@ -125,6 +125,7 @@ def test_a_question_links_to_where_the_next_moment_answers_it(tmp_path: Path) ->
     [hit] = index.search("how much water per flour", k=1)
     assert hit.title == MOMENTS[0]["title"]
     assert (hit.start, hit.end, hit.chapter) == (130, 250, 2)
+    assert hit.text == index.passages[1].text  # the answer's words, where the link lands
 
 
 def test_a_question_needs_a_moment_after_it(tmp_path: Path) -> None:
