@@ -18,14 +18,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from retrieval.analysis import has_hangul
 from retrieval.course import Course
 from retrieval.errors import QueryError
 from retrieval.index import Index, SearchConfig, check_query
 from retrieval.index_cache import cached_index
 from retrieval.passages import Passage
 from retrieval.results import Answer, Hit
-from retrieval.verdict import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +80,9 @@ class CourseIndex:
         terms = self.shared.query_terms(text)
         scores = self.shared.ranking_scores(terms)
         verdict = self.shared.verdict(terms, scores)
-        lang = "ko" if has_hangul(query) else "en"
-        if verdict is Verdict.NOT_COVERED:
-            return Answer(query, (), self.shared.suggest_chapters(terms), lang)
-        hits = self._merge(text, k, self._lecture_weights(scores))
-        weak = verdict is Verdict.WEAK
-        suggestions = self.shared.suggest_chapters(terms) if weak else ()
-        return Answer(query, hits, suggestions, lang, weak)
+        return self.shared.answer_of(
+            query, terms, verdict, lambda: self._merge(text, k, self._lecture_weights(scores))
+        )
 
     def matches(self, query: str, lecture: str | None = None) -> list[tuple[int, float]]:
         """`Index.matches` in the lecture's own index (the one that orders its moments in an

@@ -8,7 +8,7 @@ best hit really answers, retrieval/verdict.py's.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import groupby
@@ -358,15 +358,33 @@ class Index:
         closest to the question as suggestions."""
         where = self._where(chapter, lecture)
         terms = self.query_terms(query)
-        lang = "ko" if has_hangul(query) else "en"
         ranked = self._rank(terms, k, *where)
         verdict = self.no_match.verdict(ranked[0].coverage if ranked else None)
+        return self.answer_of(
+            query,
+            terms,
+            verdict,
+            lambda: tuple(self._hit(rank, scored, terms) for rank, scored in enumerate(ranked, 1)),
+            where[0],
+        )
+
+    def answer_of(
+        self,
+        query: str,
+        terms: list[QueryTerm],
+        verdict: Verdict,
+        hits: Callable[[], tuple[Hit, ...]],
+        lecture: int | None = None,
+    ) -> Answer:
+        """The answer to `query` given its verdict: no hits and the closest chapters (of
+        lecture number `lecture`) when not covered; else `hits()`, with those chapters too
+        when the match is weak."""
+        lang = "ko" if has_hangul(query) else "en"
         if verdict is Verdict.NOT_COVERED:
-            return Answer(query, (), self.suggest_chapters(terms, lecture=where[0]), lang)
-        hits = tuple(self._hit(rank, scored, terms) for rank, scored in enumerate(ranked, 1))
+            return Answer(query, (), self.suggest_chapters(terms, lecture=lecture), lang)
         weak = verdict is Verdict.WEAK
-        suggestions = self.suggest_chapters(terms, lecture=where[0]) if weak else ()
-        return Answer(query, hits, suggestions, lang, weak)
+        suggestions = self.suggest_chapters(terms, lecture=lecture) if weak else ()
+        return Answer(query, hits(), suggestions, lang, weak)
 
     def verdict(self, terms: list[QueryTerm], scores: np.ndarray) -> Verdict:
         """The no-match verdict on the best passage of the whole index, given the query's
